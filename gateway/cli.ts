@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfig } from './config/load-config.js';
+import { ConfigError } from './errors.js';
+import { exitOnSignals } from './lifecycle/shutdown.js';
+import { createLogger } from './log.js';
+import { startGateway } from './main.js';
+
+const USAGE = `usage: edge-gateway [--config FILE]
+
+Runs the gateway. FILE defaults to config/edge-gateway.yaml when present, else the embedded
+defaults apply. Any key can be overridden by EDGE_GATEWAY_<KEY_PATH>, e.g.
+EDGE_GATEWAY_HTTP_LISTEN=127.0.0.1:9090 or EDGE_GATEWAY_KAFKA_BROKERS=10.0.0.1:9092,10.0.0.2:9092.`;
+
+async function main(): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean' } } }).values;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.exit(2);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  let config;
+  try {
+    config = loadConfig({ file: args.config });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`edge-gateway: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config.log, { gatewayId: config.gatewayId });
+  try {
+    const gateway = await startGateway(config, { log });
+    exitOnSignals((deadline) => gateway.stop(deadline), { deadlineMs: config.shutdown.deadlineMs, log });
+  } catch (err) {
+    log.fatal({ err }, 'start-up failed');
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { LogConfigSchema } from '../log.js';
+import { ForwarderConfigSchema } from '../sinks/kafka/forwarder.js';
+import { KafkaConfigSchema, producerConfigProblems } from '../sinks/kafka/kafka-config.js';
+import { HttpConfigSchema } from '../sources/http/http-source.js';
+import { WalConfigSchema } from '../wal/wal.js';
+
+/** The whole configuration: each component owns its section's schema and defaults. */
+export const GatewayConfigSchema = z
+  .strictObject({
+    /** Names this gateway in record headers and client ids; keep it stable across restarts. */
+    gatewayId: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ -' })
+      .default('edge-1'),
+    http: HttpConfigSchema.prefault({}),
+    wal: WalConfigSchema.prefault({}),
+    kafka: KafkaConfigSchema.prefault({}),
+    forwarder: ForwarderConfigSchema.prefault({}),
+    log: LogConfigSchema.prefault({}),
+    shutdown: z
+      .strictObject({
+        /** SIGTERM drains within this time, then exits non-zero; a second signal exits at once. */
+        deadlineMs: z.number().int().positive().default(10_000),
+      })
+      .prefault({}),
+  })
+  .superRefine((c, ctx) => {
+    for (const message of producerConfigProblems(c.kafka)) {
+      ctx.addIssue({ code: 'custom', path: [], message });
+    }
+    const queue = Number(c.kafka.producer['queue.buffering.max.messages'] ?? 100_000);
+    if (c.forwarder.maxInFlightEvents > queue) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['forwarder', 'maxInFlightEvents'],
+        message: `must not exceed kafka.producer.queue.buffering.max.messages (${queue})`,
+      });
+    }
+  });
+
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

@@ -1,0 +1,119 @@
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from './config/config-schema.js';
+import { Ingest } from './pipeline/ingest.js';
+import { EmbeddedBus } from './sinks/kafka/embedded-bus.js';
+import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
+import { Forwarder } from './sinks/kafka/forwarder.js';
+import { producerConfig } from './sinks/kafka/kafka-config.js';
+import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
+import { HttpSource } from './sources/http/http-source.js';
+import { GroupCommit } from './wal/group-commit.js';
+import { Wal } from './wal/wal.js';
+
+export interface RunningGateway {
+  http: AddressInfo;
+  /** Bootstrap address of the bus the gateway writes to. */
+  bootstrap: string;
+  embeddedBus: boolean;
+  /** Drains in order: intake, commits, forwarding, then closes the WAL. Idempotent. */
+  stop(deadline: number): Promise<void>;
+}
+
+const EMBEDDED_WARNING =
+  'kafka.brokers is empty: events go to an in-memory embedded bus that is lost when the process exits; for trying the gateway only';
+
+/** The composition root: builds every component from the config and wires them together. */
+export async function startGateway(config: GatewayConfig, deps: { log: Logger }): Promise<RunningGateway> {
+  const { log } = deps;
+  const cleanups: Array<() => Promise<void> | void> = [];
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c();
+  };
+  try {
+    const wal = new Wal(config.wal);
+    cleanups.push(() => wal.close());
+
+    const embedded = config.kafka.brokers.length === 0;
+    let bootstrap = config.kafka.brokers.join(',');
+    if (embedded) {
+      const bus = new EmbeddedBus();
+      bootstrap = await bus.start();
+      cleanups.push(() => bus.stop());
+      log.warn({ bootstrap }, EMBEDDED_WARNING);
+    }
+
+    const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log });
+    await producer.start();
+    cleanups.push(() => producer.stop());
+
+    const encoder = createEncoderPool({ threads: config.forwarder.workerThreads }, { gatewayId: config.gatewayId });
+    cleanups.push(() => encoder.close());
+
+    const forwarder = new Forwarder(config.forwarder, { wal, producer, encoder, log });
+    forwarder.start();
+
+    const commit = new GroupCommit(wal);
+    commit.onAppended(() => forwarder.notifyAppended());
+    const ingest = new Ingest(config.kafka, { commit });
+
+    const http = new HttpSource(config.http, {
+      ingest,
+      log,
+      lookup: (eventId) => {
+        const e = wal.findEvent(eventId);
+        if (!e) return undefined;
+        const d = forwarder.deliveryOf(e.seq);
+        return {
+          status: d.delivered ? 'forwarded' : 'accepted',
+          seq: e.seq,
+          topic: e.topic,
+          ...(d.partition !== undefined ? { partition: d.partition, offset: d.offset } : {}),
+          receivedAt: new Date(e.receivedAt).toISOString(),
+        };
+      },
+      health: () => {
+        const s = forwarder.stats();
+        return {
+          ready: true,
+          report: {
+            gatewayId: config.gatewayId,
+            wal: {
+              pendingEvents: s.pendingEvents,
+              bytes: wal.bytesOnDisk(),
+              oldestPendingAgeMs: s.oldestPendingAgeMs,
+              deliveredCursor: s.deliveredCursor,
+              lastSeq: wal.lastSeq,
+            },
+            kafka: {
+              bus: embedded ? 'embedded' : 'external',
+              bootstrap,
+              connected: producer.connected,
+              breaker: forwarder.breakerState,
+              inFlight: s.inFlight,
+              ...(s.lastError ? { lastError: s.lastError } : {}),
+              ...(embedded ? { warning: EMBEDDED_WARNING } : {}),
+            },
+          },
+        };
+      },
+    });
+    const address = await http.start();
+    log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
+
+    let stopping: Promise<void> | undefined;
+    const stop = (deadline: number) =>
+      (stopping ??= (async () => {
+        log.info('stopping: intake closed');
+        await http.stop(deadline);
+        await commit.drain();
+        await forwarder.stop(deadline);
+        await cleanup();
+        log.info('stopped');
+      })());
+    return { http: address, bootstrap, embeddedBus: embedded, stop };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

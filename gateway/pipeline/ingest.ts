@@ -1,0 +1,46 @@
+import type { FieldError } from '../errors.js';
+import type { GroupCommit } from '../wal/group-commit.js';
+import type { WalRecord } from '../wal/wal.js';
+import { canonicalJson, validateEnvelope } from './envelope.js';
+import { routeTopic, type RoutingConfig } from './routing.js';
+
+export type Outcome =
+  | { status: 'accepted'; eventId: string; seq: number }
+  | { status: 'duplicate'; eventId: string; seq: number }
+  | { status: 'rejected'; eventId?: string; errors: FieldError[] };
+
+/**
+ * The source-independent path of an event: validate, route, commit to the WAL. Resolves with one
+ * outcome per input, in input order, only after the accepted ones are durable.
+ */
+export class Ingest {
+  constructor(
+    private readonly config: RoutingConfig,
+    private readonly deps: { commit: GroupCommit },
+  ) {}
+
+  async submit(inputs: readonly unknown[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = new Array(inputs.length);
+    const records: WalRecord[] = [];
+    const at: number[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const v = validateEnvelope(inputs[i]);
+      if (!v.ok) {
+        const id = (inputs[i] as { eventId?: unknown } | null)?.eventId;
+        outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: v.errors };
+        continue;
+      }
+      const e = v.event;
+      records.push({ eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e) });
+      at.push(i);
+    }
+    if (records.length > 0) {
+      const stored = await this.deps.commit.append(records);
+      for (let j = 0; j < stored.length; j++) {
+        const s = stored[j]!;
+        outcomes[at[j]!] = { status: s.duplicate ? 'duplicate' : 'accepted', eventId: records[j]!.eventId, seq: s.seq };
+      }
+    }
+    return outcomes;
+  }
+}

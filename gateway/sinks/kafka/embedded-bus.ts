@@ -1,0 +1,37 @@
+import Kafka from 'node-rdkafka';
+
+/**
+ * The embedded dev bus: librdkafka's in-process mock cluster, hosted by a client of its own so the
+ * gateway's producer reaches it through an ordinary bootstrap address. Data lives in memory and
+ * dies with the process: for trying the gateway only.
+ */
+export class EmbeddedBus {
+  private host: Kafka.Producer | undefined;
+  private address = '';
+
+  get bootstrap(): string {
+    return this.address;
+  }
+
+  async start(): Promise<string> {
+    const host = new Kafka.Producer({
+      'test.mock.num.brokers': 1,
+      'client.id': 'edge-gateway-embedded-bus',
+    } as Kafka.ProducerGlobalConfig);
+    this.host = host;
+    await new Promise<void>((resolve, reject) =>
+      host.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())),
+    );
+    const md = await new Promise<Kafka.Metadata>((resolve, reject) =>
+      host.getMetadata({ timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))),
+    );
+    this.address = md.brokers.map((b) => `${b.host}:${b.port}`).join(',');
+    return this.address;
+  }
+
+  async stop(): Promise<void> {
+    const host = this.host;
+    this.host = undefined;
+    if (host) await new Promise<void>((resolve) => host.disconnect(() => resolve()));
+  }
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { StoredEvent } from '../../wal/wal.js';
+import { encodeRecords, type EncodedBatch } from './record-encoder.js';
+
+/** Turns WAL rows into Kafka records, on worker threads or (threads = 0) inline on the event loop. */
+export interface EncoderPool {
+  encode(events: StoredEvent[]): Promise<EncodedBatch>;
+  close(): Promise<void>;
+}
+
+export function createEncoderPool(config: { threads: number }, deps: { gatewayId: string }): EncoderPool {
+  const { gatewayId } = deps;
+  if (config.threads === 0) {
+    return { encode: async (events) => encodeRecords(events, gatewayId), close: async () => {} };
+  }
+  const pool = new Piscina<{ events: StoredEvent[]; gatewayId: string }, EncodedBatch>({
+    filename: workerFile('encode-records'),
+    minThreads: config.threads,
+    maxThreads: config.threads,
+    idleTimeout: Number.POSITIVE_INFINITY,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    encode: (events) => pool.run({ events, gatewayId }),
+    close: () => (closing ??= pool.destroy()),
+  };
+}
+
+/** The worker entry point: compiled `.js` in production, the `.ts` source when run through tsx. */
+function workerFile(name: string): string {
+  const js = fileURLToPath(new URL(`../../../workers/${name}.js`, import.meta.url));
+  return existsSync(js) ? js : js.replace(/\.js$/, '.ts');
+}

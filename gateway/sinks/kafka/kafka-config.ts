@@ -1,0 +1,56 @@
+import type { ProducerGlobalConfig } from 'node-rdkafka';
+import { z } from 'zod';
+import { RoutingConfigSchema } from '../../pipeline/routing.js';
+
+const brokerAddress = z.string().regex(/^[^\s:,]+:\d{1,5}$/, { message: 'must be host:port' });
+
+export const KafkaConfigSchema = RoutingConfigSchema.extend({
+  /** Bootstrap brokers. Empty: the embedded in-memory dev bus (never for production). */
+  brokers: z.array(brokerAddress).default([]),
+  defaultTopic: RoutingConfigSchema.shape.defaultTopic.default('trade-events'),
+  /** Passed through to librdkafka (security.protocol, sasl.*, linger.ms, ...), over our defaults. */
+  producer: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+});
+export type KafkaConfig = z.infer<typeof KafkaConfigSchema>;
+
+/** Settings the delivery guarantee rests on: a config that tries to change them is refused. */
+const FIXED = [
+  'bootstrap.servers',
+  'metadata.broker.list',
+  'enable.idempotence',
+  'acks',
+  'request.required.acks',
+  'dr_cb',
+  'dr_msg_cb',
+  'test.mock.num.brokers',
+  'transactional.id',
+];
+
+/** Problems with `kafka.producer`, by key path; empty when it is usable. */
+export function producerConfigProblems(config: KafkaConfig): string[] {
+  return Object.keys(config.producer)
+    .filter((k) => FIXED.includes(k))
+    .map((k) => `kafka.producer.${k}: is set by the gateway and cannot be overridden (delivery guarantees depend on it)`);
+}
+
+/** The librdkafka producer configuration: our defaults, the user's pass-through, then the fixed settings. */
+export function producerConfig(config: KafkaConfig, bootstrap: string, gatewayId: string): ProducerGlobalConfig {
+  return {
+    'client.id': `edge-gateway-${gatewayId}`,
+    'linger.ms': 5,
+    'batch.num.messages': 10_000,
+    // The backlog lives in the WAL; librdkafka only holds what the forwarder hands over.
+    'queue.buffering.max.messages': 100_000,
+    'queue.buffering.max.kbytes': 131_072,
+    'message.timeout.ms': 120_000,
+    'compression.type': 'lz4',
+    // Same key -> partition mapping as the Java client, so other producers agree on placement.
+    partitioner: 'murmur2_random',
+    'socket.keepalive.enable': true,
+    ...(config.producer as ProducerGlobalConfig),
+    'bootstrap.servers': bootstrap,
+    'enable.idempotence': true,
+    acks: 'all',
+    dr_cb: true,
+  } as ProducerGlobalConfig;
+}

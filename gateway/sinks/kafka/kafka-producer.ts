@@ -1,0 +1,130 @@
+import Kafka from 'node-rdkafka';
+import type { Logger } from 'pino';
+import { valueOf, type EncodedBatch } from './record-encoder.js';
+
+export interface Delivery {
+  seq: number;
+  topic: string;
+  partition: number;
+  offset: number;
+}
+
+/** Told the fate of each record of a batch, exactly once per record. */
+export interface RecordReporter {
+  delivered(d: Delivery): void;
+  /** Kafka did not confirm the record (error or message timeout): it is not in Kafka. */
+  failed(seq: number, err: Kafka.LibrdKafkaError): void;
+}
+
+interface BatchState {
+  reporter: RecordReporter;
+  remaining: number;
+  error: Kafka.LibrdKafkaError | undefined;
+  settle: (err?: Error) => void;
+}
+
+/**
+ * Thin shell around node-rdkafka's idempotent producer. Every record produced gets exactly one
+ * callback, `onDelivered` or `onFailed`, from its delivery report; `outstanding` counts records
+ * handed to librdkafka whose report has not arrived.
+ */
+export class KafkaProducer {
+  private readonly producer: Kafka.Producer;
+  private readonly batches = new Map<number, BatchState>();
+  private connectedFlag = false;
+  private busDownListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
+
+  constructor(
+    config: Kafka.ProducerGlobalConfig,
+    private readonly deps: { log: Logger },
+  ) {
+    this.producer = new Kafka.Producer(config);
+    this.producer.on('delivery-report', (err, report) => this.onReport(err, report));
+    this.producer.on('event.error', (err) => {
+      if (err.code === Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN) {
+        this.connectedFlag = false;
+        for (const l of this.busDownListeners) l(err);
+      }
+      deps.log.warn({ err: { code: err.code, message: err.message } }, 'kafka client error');
+    });
+  }
+
+  /** Called when librdkafka reports every broker unreachable. */
+  onBusDown(listener: (err: Kafka.LibrdKafkaError) => void): void {
+    this.busDownListeners.push(listener);
+  }
+
+  get outstanding(): number {
+    return this.batches.size;
+  }
+
+  get connected(): boolean {
+    return this.connectedFlag;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      this.producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
+    );
+    this.connectedFlag = true;
+    this.producer.setPollInterval(5);
+  }
+
+  /**
+   * Hands a batch to librdkafka in order. Resolves when every record is confirmed; rejects when
+   * any is not (the records' own callbacks have run by then either way).
+   */
+  send(batch: EncodedBatch, reporter: RecordReporter): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const state: BatchState = {
+        reporter,
+        remaining: batch.records.length,
+        error: undefined,
+        settle: (err) => (err ? reject(err) : resolve()),
+      };
+      if (state.remaining === 0) return resolve();
+      for (let i = 0; i < batch.records.length; i++) {
+        const r = batch.records[i]!;
+        try {
+          this.producer.produce(r.topic, null, valueOf(batch, i), r.key, r.timestamp, r.seq, r.headers);
+          this.batches.set(r.seq, state);
+        } catch (err) {
+          // Not handed over (e.g. local queue full): fail it and the rest of the batch now.
+          for (let j = i; j < batch.records.length; j++) {
+            this.batches.set(batch.records[j]!.seq, state);
+            this.onReport(err as Kafka.LibrdKafkaError, { opaque: batch.records[j]!.seq } as Kafka.DeliveryReport);
+          }
+          return;
+        }
+      }
+    });
+  }
+
+  /** Waits up to `timeoutMs` for librdkafka to deliver or fail everything it holds. */
+  flush(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => this.producer.flush(timeoutMs, () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    if (!this.producer.isConnected()) return;
+    await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
+    this.connectedFlag = false;
+  }
+
+  private onReport(err: Kafka.LibrdKafkaError | null | undefined, report: Kafka.DeliveryReport): void {
+    const seq = report.opaque as number;
+    const state = this.batches.get(seq);
+    if (!state) return;
+    this.batches.delete(seq);
+    if (err) {
+      state.error ??= err;
+      state.reporter.failed(seq, err);
+    } else {
+      this.connectedFlag = true;
+      state.reporter.delivered({ seq, topic: report.topic, partition: report.partition, offset: report.offset });
+    }
+    if (--state.remaining === 0) {
+      state.settle(state.error ? new Error(`kafka delivery failed: ${state.error.message}`) : undefined);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type { StoredEvent } from '../../wal/wal.js';
+
+/** One Kafka record, without its value bytes (those travel packed in `EncodedBatch.values`). */
+export interface RecordMeta {
+  seq: number;
+  topic: string;
+  key: string;
+  timestamp: number;
+  headers: Array<Record<string, string>>;
+}
+
+/**
+ * A batch of records as it crosses the worker-thread boundary: the values are packed into one
+ * transferable buffer (`ends[i]` is where record i's value ends) so nothing is copied per record.
+ */
+export interface EncodedBatch {
+  records: RecordMeta[];
+  values: Uint8Array;
+  ends: Uint32Array;
+}
+
+/**
+ * Pure: turns WAL rows into Kafka records. Key = aggregateId (per-key order); value = the canonical
+ * JSON as stored; headers identify the event and its place in this gateway's log.
+ */
+export function encodeRecords(events: readonly StoredEvent[], gatewayId: string): EncodedBatch {
+  const records: RecordMeta[] = new Array(events.length);
+  const ends = new Uint32Array(events.length);
+  let total = 0;
+  for (let i = 0; i < events.length; i++) {
+    total += Buffer.byteLength(events[i]!.body);
+    ends[i] = total;
+  }
+  const values = Buffer.allocUnsafeSlow(total);
+  let at = 0;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    at += values.write(e.body, at);
+    const env = JSON.parse(e.body) as {
+      type: string;
+      version: number;
+      correlationId?: string;
+      traceparent?: string;
+    };
+    const headers: Array<Record<string, string>> = [
+      { 'event-id': e.eventId },
+      { 'event-type': env.type },
+      { 'event-version': String(env.version) },
+    ];
+    if (env.correlationId !== undefined) headers.push({ 'correlation-id': env.correlationId });
+    if (env.traceparent !== undefined) headers.push({ traceparent: env.traceparent });
+    headers.push({ 'gateway-id': gatewayId }, { 'gateway-seq': String(e.seq) });
+    records[i] = { seq: e.seq, topic: e.topic, key: e.aggregateId, timestamp: e.receivedAt, headers };
+  }
+  return { records, values: new Uint8Array(values.buffer, 0, total), ends };
+}
+
+/** The value bytes of record `i`, as a Buffer view (no copy). */
+export function valueOf(batch: EncodedBatch, i: number): Buffer {
+  const start = i === 0 ? 0 : batch.ends[i - 1]!;
+  return Buffer.from(batch.values.buffer, batch.values.byteOffset + start, batch.ends[i]! - start);
+}

@@ -1,0 +1,64 @@
+import type { AppendOutcome, Wal, WalRecord } from './wal.js';
+
+interface Pending {
+  records: readonly WalRecord[];
+  resolve: (outcomes: AppendOutcome[]) => void;
+  reject: (err: unknown) => void;
+}
+
+/**
+ * Group commit: appends from all requests that arrive within one turn of the event loop share
+ * one transaction, so the fsync cost is paid per group, never per event or per request.
+ * Callers get their outcomes only after the commit, which is when they may acknowledge.
+ */
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private onCommitted: Array<() => void> = [];
+
+  constructor(private readonly wal: Wal) {}
+
+  append(records: readonly WalRecord[]): Promise<AppendOutcome[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** Called after every successful commit that stored at least one new event. */
+  onAppended(listener: () => void): void {
+    this.onCommitted.push(listener);
+  }
+
+  /** Resolves once everything queued so far is committed (or failed). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.scheduled) {
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const group = this.queue;
+    this.queue = [];
+    if (group.length === 0) return;
+    const all: WalRecord[] = [];
+    for (const p of group) for (const r of p.records) all.push(r);
+    let outcomes: AppendOutcome[];
+    try {
+      outcomes = this.wal.appendBatch(all);
+    } catch (err) {
+      for (const p of group) p.reject(err);
+      return;
+    }
+    let at = 0;
+    for (const p of group) {
+      p.resolve(outcomes.slice(at, at + p.records.length));
+      at += p.records.length;
+    }
+    if (outcomes.some((o) => !o.duplicate)) for (const l of this.onCommitted) l();
+  }
+}

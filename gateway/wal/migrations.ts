@@ -1,0 +1,40 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
+ * Never edit a migration that has shipped: add a new one.
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: the append-only log, the delivered cursor and the out-of-order completions above it.
+  `CREATE TABLE events (
+     seq         INTEGER PRIMARY KEY,
+     event_id    TEXT    NOT NULL UNIQUE,
+     aggregate_id TEXT   NOT NULL,
+     topic       TEXT    NOT NULL,
+     received_at INTEGER NOT NULL,
+     body        TEXT    NOT NULL
+   );
+   CREATE TABLE delivery_cursor (
+     id  INTEGER PRIMARY KEY CHECK (id = 1),
+     seq INTEGER NOT NULL
+   );
+   INSERT INTO delivery_cursor (id, seq) VALUES (1, 0);
+   CREATE TABLE delivered_ahead (seq INTEGER PRIMARY KEY);`,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `WAL schema version ${current} is newer than this gateway understands (${SCHEMA_VERSION}); upgrade the gateway`,
+    );
+  }
+  for (let v = current; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

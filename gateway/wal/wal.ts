@@ -1,0 +1,197 @@
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { z } from 'zod';
+import { WalUnavailableError } from '../errors.js';
+import { migrate } from './migrations.js';
+
+export const WalConfigSchema = z.strictObject({
+  path: z.string().min(1).default('./data/wal.db'),
+  /** `full` fsyncs every commit (group commit keeps that cheap); `normal` may lose the last commits on power loss. */
+  synchronous: z.enum(['full', 'normal']).default('full'),
+  /** Delivered events are kept this long, then pruned; it is also how long duplicates are recognised. */
+  retentionMs: z.number().int().nonnegative().default(3_600_000),
+  pruneIntervalMs: z.number().int().positive().default(10_000),
+});
+export type WalConfig = z.infer<typeof WalConfigSchema>;
+
+/** What the pipeline hands to the WAL for one validated event. */
+export interface WalRecord {
+  eventId: string;
+  aggregateId: string;
+  topic: string;
+  /** Canonical JSON of the envelope. */
+  body: string;
+}
+
+export interface StoredEvent {
+  seq: number;
+  eventId: string;
+  aggregateId: string;
+  topic: string;
+  receivedAt: number;
+  body: string;
+}
+
+export type AppendOutcome = { seq: number; duplicate: boolean };
+
+const PRUNE_CHUNK = 10_000;
+
+/**
+ * The write-ahead log: an append-only SQLite table with a gap-free, monotonically increasing
+ * `seq`. Delivery is recorded as a cursor plus the few seqs delivered above it, never by
+ * rewriting event rows. All methods are synchronous (better-sqlite3); callers batch.
+ */
+export class Wal {
+  private readonly db: Database;
+  private lastSeqValue: number;
+  private readonly insert: Statement;
+  private readonly findSeq: Statement;
+  private readonly readAfterStmt: Statement;
+  private readonly findById: Statement;
+  private readonly receivedAtOf: Statement;
+
+  constructor(
+    readonly config: WalConfig,
+    private readonly deps: { now?: () => number } = {},
+  ) {
+    if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
+    this.db = new BetterSqlite3(config.path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${config.synchronous.toUpperCase()}`);
+    migrate(this.db);
+    this.insert = this.db.prepare(
+      `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+    );
+    this.findSeq = this.db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck();
+    this.readAfterStmt = this.db.prepare(
+      `SELECT seq, event_id AS eventId, aggregate_id AS aggregateId, topic, received_at AS receivedAt, body
+       FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
+    );
+    this.findById = this.db.prepare(
+      'SELECT seq, topic, received_at AS receivedAt FROM events WHERE event_id = ?',
+    );
+    this.receivedAtOf = this.db.prepare('SELECT received_at FROM events WHERE seq = ?').pluck();
+    // Recovery reads two index ends and the small ahead table: no scan of the log.
+    const maxSeq = (this.db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
+    this.lastSeqValue = Math.max(maxSeq, this.loadDelivery().cursor);
+  }
+
+  get lastSeq(): number {
+    return this.lastSeqValue;
+  }
+
+  /**
+   * Appends in one transaction (one fsync with synchronous=full). Events whose eventId is already
+   * stored are not stored again and come back as duplicates with the original seq.
+   */
+  appendBatch(records: readonly WalRecord[]): AppendOutcome[] {
+    const before = this.lastSeqValue;
+    const now = this.now();
+    try {
+      return this.db.transaction(() => {
+        const out: AppendOutcome[] = new Array(records.length);
+        for (let i = 0; i < records.length; i++) {
+          const r = records[i]!;
+          const seq = this.lastSeqValue + 1;
+          if (this.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
+            this.lastSeqValue = seq;
+            out[i] = { seq, duplicate: false };
+          } else {
+            out[i] = { seq: this.findSeq.get(r.eventId) as number, duplicate: true };
+          }
+        }
+        return out;
+      })();
+    } catch (err) {
+      this.lastSeqValue = before; // the transaction rolled back: its seqs were never used
+      throw new WalUnavailableError(`WAL append failed: ${(err as Error).message}`, err);
+    }
+  }
+
+  /** Events with seq > `afterSeq`, in seq order. */
+  readAfter(afterSeq: number, limit: number): StoredEvent[] {
+    return this.readAfterStmt.all(afterSeq, limit) as StoredEvent[];
+  }
+
+  findEvent(eventId: string): { seq: number; topic: string; receivedAt: number } | undefined {
+    return this.findById.get(eventId) as { seq: number; topic: string; receivedAt: number } | undefined;
+  }
+
+  receivedAt(seq: number): number | undefined {
+    return this.receivedAtOf.get(seq) as number | undefined;
+  }
+
+  loadDelivery(): { cursor: number; ahead: number[] } {
+    const cursor = this.db.prepare('SELECT seq FROM delivery_cursor WHERE id = 1').pluck().get() as number;
+    const ahead = this.db.prepare('SELECT seq FROM delivered_ahead ORDER BY seq').pluck().all() as number[];
+    return { cursor, ahead };
+  }
+
+  /** Records delivery: one small transaction, however many events it covers. */
+  saveDelivery(cursor: number, ahead: readonly number[]): void {
+    const save = this.db.transaction(() => {
+      this.db.prepare('UPDATE delivery_cursor SET seq = ? WHERE id = 1').run(cursor);
+      this.db.prepare('DELETE FROM delivered_ahead').run();
+      const ins = this.db.prepare('INSERT INTO delivered_ahead (seq) VALUES (?)');
+      for (const s of ahead) if (s > cursor) ins.run(s);
+    });
+    save();
+  }
+
+  /**
+   * Deletes delivered events older than the retention, oldest first, in chunks so no single
+   * transaction holds the writer for long. Assumes `received_at` grows with seq, which holds
+   * unless the clock steps back (then pruning is merely late). Returns the number deleted.
+   */
+  prune(cursor: number): number {
+    const cutoff = this.now() - this.config.retentionMs;
+    const minSeq = this.db.prepare('SELECT min(seq) FROM events').pluck().get() as number | null;
+    if (minSeq === null || minSeq > cursor) return 0;
+    // Binary search for the last seq <= cursor received before the cutoff.
+    let lo = minSeq - 1;
+    let hi = cursor;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const at = this.receivedAtAtOrBefore(mid);
+      if (at !== undefined && at < cutoff) lo = mid;
+      else hi = mid - 1;
+    }
+    let deleted = 0;
+    const del = this.db.prepare('DELETE FROM events WHERE seq >= ? AND seq <= ?');
+    for (let from = minSeq; from <= lo; from += PRUNE_CHUNK) {
+      deleted += del.run(from, Math.min(lo, from + PRUNE_CHUNK - 1)).changes;
+    }
+    return deleted;
+  }
+
+  /** Size of the database and its -wal file on disk. */
+  bytesOnDisk(): number {
+    if (this.config.path === ':memory:') return 0;
+    let total = 0;
+    for (const p of [this.config.path, `${this.config.path}-wal`]) {
+      try {
+        total += statSync(p).size;
+      } catch {
+        /* the -wal file may not exist */
+      }
+    }
+    return total;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private receivedAtAtOrBefore(seq: number): number | undefined {
+    return this.db
+      .prepare('SELECT received_at FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
+      .pluck()
+      .get(seq) as number | undefined;
+  }
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : Date.now();
+  }
+}
