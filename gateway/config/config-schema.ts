@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LogConfigSchema } from '../log.js';
 import { ForwarderConfigSchema } from '../sinks/kafka/forwarder.js';
-import { KafkaConfigSchema, producerConfigProblems } from '../sinks/kafka/kafka-config.js';
+import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
 import { HttpConfigSchema } from '../sources/http/http-source.js';
 import { WalConfigSchema } from '../wal/wal.js';
 
@@ -26,9 +26,6 @@ export const GatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
-    for (const message of producerConfigProblems(c.kafka)) {
-      ctx.addIssue({ code: 'custom', path: [], message });
-    }
     const queue = Number(c.kafka.producer['queue.buffering.max.messages'] ?? 100_000);
     if (c.forwarder.maxInFlightEvents > queue) {
       ctx.addIssue({

@@ -19,7 +19,11 @@ export function exitOnSignals(close: (deadline: number) => Promise<void>, option
       process.exit(1);
     }, options.deadlineMs + 1000).unref();
     close(deadline).then(
-      () => process.exit(0),
+      () => {
+        if (Date.now() <= deadline) process.exit(0);
+        options.log.error('drained only after the deadline (work in progress was cut short)');
+        process.exit(1);
+      },
       (err) => {
         options.log.error({ err }, 'drain failed');
         process.exit(1);

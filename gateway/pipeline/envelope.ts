@@ -23,14 +23,20 @@ const IRREGULAR_PAST = new Set([
 const eventType = z
   .string()
   .max(128)
-  .regex(/^(?:[A-Z][a-z0-9]+)+$/, { message: 'must be PascalCase, e.g. TradeConfirmed' })
-  .refine(
-    (s) => {
-      const last = s.match(/[A-Z][a-z0-9]+$/)?.[0] ?? '';
-      return last.endsWith('ed') || IRREGULAR_PAST.has(last);
-    },
-    { message: 'must name something that happened, in the past tense, e.g. TradeConfirmed' },
-  );
+  .superRefine((s, ctx) => {
+    if (!/^(?:[A-Z][a-z0-9]+)+$/.test(s)) {
+      ctx.addIssue({ code: 'custom', params: { code: 'invalid_format' }, message: 'must be PascalCase, e.g. TradeConfirmed' });
+      return;
+    }
+    const last = s.match(/[A-Z][a-z0-9]+$/)![0];
+    if (!last.endsWith('ed') && !IRREGULAR_PAST.has(last)) {
+      ctx.addIssue({
+        code: 'custom',
+        params: { code: 'not_past_tense' },
+        message: 'must name something that happened, in the past tense, e.g. TradeConfirmed',
+      });
+    }
+  });
 
 const traceparent = z
   .string()
@@ -39,6 +45,7 @@ const traceparent = z
   })
   .refine((s) => !s.startsWith('ff') && !/^..-0{32}-/.test(s) && !/-0{16}-..$/.test(s), {
     message: 'traceparent has an invalid version or an all-zero trace or parent id',
+    params: { code: 'invalid_format' },
   });
 
 export const EnvelopeSchema = z.strictObject({
@@ -66,7 +73,8 @@ export function validateEnvelope(input: unknown): EnvelopeResult {
     ok: false,
     errors: r.error.issues.map((i) => ({
       path: jsonPath(i.path),
-      code: i.code,
+      // Custom checks carry their own stable code.
+      code: i.code === 'custom' && typeof i.params?.code === 'string' ? i.params.code : i.code,
       message: i.message,
     })),
   };

@@ -160,12 +160,12 @@ export class Forwarder {
     this.timers = [];
     this.breaker.shutdown();
     this.saveDelivery();
-    if (this.deps.producer.outstanding > 0) {
-      this.deps.log.warn(
-        { unconfirmed: this.deps.producer.outstanding },
-        'stopped with records unconfirmed by kafka: they stay pending in the WAL and are sent again on start',
-      );
-    }
+    // Rows not yet handed over, or unconfirmed at the deadline, stay pending in the WAL for the next start.
+    const s = this.stats();
+    this.deps.log[s.inFlight > 0 ? 'warn' : 'info'](
+      { deliveredCursor: s.deliveredCursor, pendingEvents: s.pendingEvents, unconfirmed: s.inFlight },
+      'forwarder stopped',
+    );
   }
 
   private async run(): Promise<void> {

@@ -2,17 +2,6 @@ import type { ProducerGlobalConfig } from 'node-rdkafka';
 import { z } from 'zod';
 import { RoutingConfigSchema } from '../../pipeline/routing.js';
 
-const brokerAddress = z.string().regex(/^[^\s:,]+:\d{1,5}$/, { message: 'must be host:port' });
-
-export const KafkaConfigSchema = RoutingConfigSchema.extend({
-  /** Bootstrap brokers. Empty: the embedded in-memory dev bus (never for production). */
-  brokers: z.array(brokerAddress).default([]),
-  defaultTopic: RoutingConfigSchema.shape.defaultTopic.default('trade-events'),
-  /** Passed through to librdkafka (security.protocol, sasl.*, linger.ms, ...), over our defaults. */
-  producer: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-});
-export type KafkaConfig = z.infer<typeof KafkaConfigSchema>;
-
 /** Settings the delivery guarantee rests on: a config that tries to change them is refused. */
 const FIXED = [
   'bootstrap.servers',
@@ -26,12 +15,24 @@ const FIXED = [
   'transactional.id',
 ];
 
-/** Problems with `kafka.producer`, by key path; empty when it is usable. */
-export function producerConfigProblems(config: KafkaConfig): string[] {
-  return Object.keys(config.producer)
-    .filter((k) => FIXED.includes(k))
-    .map((k) => `kafka.producer.${k}: is set by the gateway and cannot be overridden (delivery guarantees depend on it)`);
-}
+const brokerAddress = z.string().regex(/^[^\s:,]+:\d{1,5}$/, { message: 'must be host:port' });
+
+export const KafkaConfigSchema = RoutingConfigSchema.extend({
+  /** Bootstrap brokers. Empty: the embedded in-memory dev bus (never for production). */
+  brokers: z.array(brokerAddress).default([]),
+  defaultTopic: RoutingConfigSchema.shape.defaultTopic.default('trade-events'),
+  /** Passed through to librdkafka (security.protocol, sasl.*, linger.ms, ...), over our defaults. */
+  producer: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .superRefine((producer, ctx) => {
+      for (const key of Object.keys(producer).filter((k) => FIXED.includes(k))) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is set by the gateway and cannot be overridden (delivery guarantees depend on it)' });
+      }
+    })
+    .default({}),
+});
+export type KafkaConfig = z.infer<typeof KafkaConfigSchema>;
+
 
 /** The librdkafka producer configuration: our defaults, the user's pass-through, then the fixed settings. */
 export function producerConfig(config: KafkaConfig, bootstrap: string, gatewayId: string): ProducerGlobalConfig {

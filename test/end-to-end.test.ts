@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { join } from 'node:path';
+import { consumeAll, type ConsumedRecord } from './support/consumer.js';
+import { makeEvent, ndjson, type TestEvent } from './support/events.js';
+import { GatewayProcess, tempDir } from './support/gateway-process.js';
+import { waitFor } from './support/wait-for.js';
+
+const SENDERS = 10;
+const KEYS_PER_SENDER = 5;
+const EVENTS_PER_SENDER = 1000;
+const TOTAL = SENDERS * EVENTS_PER_SENDER;
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+describe('end to end on the embedded bus', () => {
+  let gw: GatewayProcess;
+  /** eventId -> the seq the gateway acknowledged it with. */
+  const acked = new Map<string, number>();
+  const sent = new Map<string, TestEvent>();
+  let records: ConsumedRecord[] = [];
+
+  before(async () => {
+    gw = await GatewayProcess.start({
+      EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
+      EDGE_GATEWAY_GATEWAY_ID: 'edge-e2e',
+      EDGE_GATEWAY_KAFKA_TOPICS: '{"TradeAmended": "trade-amendments"}',
+    });
+  });
+  after(async () => {
+    await gw?.kill('SIGTERM');
+  });
+
+  async function post(body: string, contentType: string): Promise<{ status: number; json: any }> {
+    const res = await fetch(`${gw.url}/v1/events`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    return { status: res.status, json: await res.json() };
+  }
+
+  /** One sender owns its keys and sends their events in order, each request after the previous ack. */
+  async function sender(s: number): Promise<void> {
+    const keys = Array.from({ length: KEYS_PER_SENDER }, (_, k) => `UTI-S${s}-K${k}`);
+    const perKey = new Array(KEYS_PER_SENDER).fill(0) as number[];
+    const events: TestEvent[] = [];
+    for (let i = 0; i < EVENTS_PER_SENDER; i++) {
+      const k = i % KEYS_PER_SENDER;
+      const e = makeEvent(`ev-${s}-${i}`, keys[k]!, perKey[k]!++, {
+        ...(i % 7 === 0 ? { type: 'TradeAmended', version: 2 } : {}),
+        ...(i % 3 === 0 ? { correlationId: `corr-${s}-${i}` } : {}),
+        ...(i % 5 === 0 ? { traceparent: TRACEPARENT } : {}),
+      });
+      events.push(e);
+      sent.set(e.eventId, e);
+    }
+    let at = 0;
+    let shape = s; // senders start on different shapes so all three run concurrently
+    while (at < events.length) {
+      const kind = shape++ % 3;
+      const size = kind === 0 ? 1 : kind === 1 ? 37 : 113;
+      const chunk = events.slice(at, at + size);
+      at += chunk.length;
+      const r =
+        kind === 0
+          ? await post(JSON.stringify(chunk[0]), 'application/json')
+          : kind === 1
+            ? await post(JSON.stringify(chunk), 'application/json; charset=utf-8')
+            : await post(ndjson(chunk), 'application/x-ndjson');
+      assert.equal(r.status, 202, JSON.stringify(r.json));
+      assert.equal(r.json.accepted, chunk.length);
+      chunk.forEach((e, i) => {
+        assert.equal(r.json.results[i].status, 'accepted');
+        assert.equal(r.json.results[i].eventId, e.eventId);
+        acked.set(e.eventId, r.json.results[i].seq);
+      });
+    }
+  }
+
+  it(`forwards ${TOTAL} events posted in mixed shapes exactly once, in per-key order, with headers`, async () => {
+    await Promise.all(Array.from({ length: SENDERS }, (_, s) => sender(s)));
+    assert.equal(acked.size, TOTAL);
+    assert.equal(new Set(acked.values()).size, TOTAL, 'every accepted event has its own seq');
+
+    // Re-sending events already stored: recognised as duplicates, stored and forwarded once.
+    const again = [...sent.values()].slice(0, 300);
+    const fresh = Array.from({ length: 100 }, (_, i) => makeEvent(`ev-fresh-${i}`, `UTI-FRESH-${i % 4}`, Math.floor(i / 4)));
+    const r = await post(JSON.stringify([...again, ...fresh]), 'application/json');
+    assert.equal(r.status, 202);
+    assert.equal(r.json.duplicates, 300);
+    assert.equal(r.json.accepted, 100);
+    again.forEach((e, i) => {
+      assert.equal(r.json.results[i].status, 'duplicate');
+      assert.equal(r.json.results[i].seq, acked.get(e.eventId), 'a duplicate points at the stored original');
+    });
+    fresh.forEach((e, i) => {
+      sent.set(e.eventId, e);
+      acked.set(e.eventId, r.json.results[300 + i].seq);
+    });
+
+    const expected = TOTAL + fresh.length;
+    await waitFor('every event to be forwarded', async () => (await gw.ready()).wal.pendingEvents === 0, 60_000);
+    records = await consumeAll(gw.bootstrap, ['trade-events', 'trade-amendments'], expected, { settleMs: 1500 });
+
+    const ids = records.map((m) => m.value.eventId as string);
+    const distinct = new Set(ids);
+    const missing = [...acked.keys()].filter((id) => !distinct.has(id));
+    console.log(JSON.stringify({ sent: expected + again.length, acknowledged: acked.size, consumed: records.length, distinct: distinct.size, missing: missing.length, duplicated: records.length - distinct.size }));
+    assert.equal(missing.length, 0, `missing: ${missing.slice(0, 5).join(', ')}`);
+    assert.equal(records.length, expected, 'no event consumed twice');
+    assert.equal(distinct.size, expected);
+
+    // Per-key order: one partition per key, offsets follow the senders' order and the WAL's seq.
+    const byKey = new Map<string, ConsumedRecord[]>();
+    for (const m of records) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
+    for (const [key, list] of byKey) {
+      const topics = new Set(list.map((m) => `${m.topic}/${m.partition}`));
+      for (const tp of topics) {
+        const inPartition = list.filter((m) => `${m.topic}/${m.partition}` === tp).sort((a, b) => a.offset - b.offset);
+        for (let i = 1; i < inPartition.length; i++) {
+          assert.ok(inPartition[i]!.value.payload.n > inPartition[i - 1]!.value.payload.n, `order broken for ${key} in ${tp}`);
+          assert.ok(Number(inPartition[i]!.headers['gateway-seq']) > Number(inPartition[i - 1]!.headers['gateway-seq']));
+        }
+      }
+      assert.equal(new Set(list.filter((m) => m.topic === 'trade-events').map((m) => m.partition)).size <= 1, true, `${key} spread over partitions`);
+    }
+
+    for (const m of records) {
+      const e = sent.get(m.value.eventId)!;
+      assert.deepEqual(m.value, JSON.parse(JSON.stringify(e)), 'the value is the event as sent');
+      assert.equal(m.key, e.aggregateId);
+      assert.equal(m.topic, e.type === 'TradeAmended' ? 'trade-amendments' : 'trade-events');
+      assert.equal(m.headers['event-id'], e.eventId);
+      assert.equal(m.headers['event-type'], e.type);
+      assert.equal(m.headers['event-version'], String(e.version));
+      assert.equal(m.headers['correlation-id'], e.correlationId);
+      assert.equal(m.headers.traceparent, e.traceparent);
+      assert.equal(m.headers['gateway-id'], 'edge-e2e');
+      assert.equal(m.headers['gateway-seq'], String(acked.get(e.eventId)));
+    }
+  });
+
+  it('reports where a forwarded event is, and 404 for an unknown one', async () => {
+    const m = records[records.length - 1]!;
+    const res = await fetch(`${gw.url}/v1/events/${encodeURIComponent(m.value.eventId)}`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body.status, 'forwarded');
+    assert.equal(body.topic, m.topic);
+    assert.equal(body.partition, m.partition);
+    assert.equal(body.offset, m.offset);
+    assert.equal(body.seq, Number(m.headers['gateway-seq']));
+
+    const unknown = await fetch(`${gw.url}/v1/events/no-such-event`);
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as any).error.code, 'event_not_found');
+  });
+});

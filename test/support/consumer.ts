@@ -1,0 +1,72 @@
+import Kafka from 'node-rdkafka';
+import { waitFor } from './wait-for.js';
+
+export interface ConsumedRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: string;
+  value: Record<string, any>;
+  headers: Record<string, string>;
+}
+
+/**
+ * Reads every record of `topics` from the beginning with a real node-rdkafka consumer (partitions
+ * assigned directly, no group), until `expected` records arrived and then `settleMs` passed with
+ * nothing more (so extra, duplicated records would be seen), or until the deadline.
+ */
+export async function consumeAll(
+  bootstrap: string,
+  topics: readonly string[],
+  expected: number,
+  options: { timeoutMs?: number; settleMs?: number } = {},
+): Promise<ConsumedRecord[]> {
+  const consumer = new Kafka.KafkaConsumer(
+    { 'bootstrap.servers': bootstrap, 'group.id': `test-${process.pid}-${Date.now()}`, 'enable.auto.commit': false },
+    { 'auto.offset.reset': 'earliest' },
+  );
+  await new Promise<void>((resolve, reject) => consumer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())));
+  try {
+    const assignments: Kafka.Assignment[] = [];
+    for (const topic of topics) {
+      const md = await waitFor(`metadata of ${topic}`, () =>
+        new Promise<Kafka.Metadata | undefined>((resolve) =>
+          consumer.getMetadata({ topic, timeout: 5_000 }, (err, data) =>
+            resolve(!err && data.topics.find((t) => t.name === topic)?.partitions.length ? data : undefined),
+          ),
+        ),
+      );
+      for (const p of md.topics.find((t) => t.name === topic)!.partitions) assignments.push({ topic, partition: p.id, offset: 0 });
+    }
+    consumer.assign(assignments);
+    const out: ConsumedRecord[] = [];
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    let settledSince = 0;
+    while (Date.now() < deadline) {
+      const batch = await new Promise<Kafka.Message[]>((resolve, reject) =>
+        consumer.consume(1000, (err, msgs) => (err ? reject(err) : resolve(msgs))),
+      );
+      for (const m of batch) out.push(toRecord(m));
+      if (out.length >= expected) {
+        if (batch.length > 0 || settledSince === 0) settledSince = Date.now();
+        if (Date.now() - settledSince >= (options.settleMs ?? 1000)) break;
+      }
+    }
+    return out;
+  } finally {
+    await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+  }
+}
+
+function toRecord(m: Kafka.Message): ConsumedRecord {
+  const headers: Record<string, string> = {};
+  for (const h of m.headers ?? []) for (const [k, v] of Object.entries(h)) headers[k] = v.toString();
+  return {
+    topic: m.topic,
+    partition: m.partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString() : '',
+    value: JSON.parse(m.value!.toString()) as Record<string, any>,
+    headers,
+  };
+}
