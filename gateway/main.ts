@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     }
 
     const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log });
-    await producer.start();
+    producer.start();
     cleanups.push(() => producer.stop());
 
     const encoder = createEncoderPool({ threads: config.forwarder.workerThreads }, { gatewayId: config.gatewayId });

@@ -84,7 +84,8 @@ export class Forwarder {
     this.reporter = {
       delivered: (d) => this.delivered(d),
       failed: (seq, err) => {
-        this.lastErrorText = `seq ${seq}: ${err.message}`;
+        // The first failure of an episode is the one that matters; those behind it follow from it.
+        if (!this.rewind) this.lastErrorText = `seq ${seq}: ${err.message}`;
         this.rewind = true;
         this.wake.notify();
       },
@@ -104,6 +105,7 @@ export class Forwarder {
       deps.log.info('circuit breaker closed: forwarding resumed');
       this.wake.notify();
     });
+    deps.producer.onReady(() => this.wake.notify());
     deps.producer.onBusDown((err) => {
       this.lastErrorText = err.message;
       if (!this.breaker.opened) this.breaker.open();
@@ -185,7 +187,7 @@ export class Forwarder {
       }
       const room = this.config.maxInFlightEvents - producer.outstanding;
       const probing = this.breaker.halfOpen;
-      if (this.breaker.opened || room <= 0 || (probing && producer.outstanding > 0)) {
+      if (!producer.ready || this.breaker.opened || room <= 0 || (probing && producer.outstanding > 0)) {
         await this.wake.wait(IDLE_POLL_MS);
         continue;
       }

@@ -1,6 +1,7 @@
 import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
+import { RetryBackoff } from './retry-backoff.js';
 
 export interface Delivery {
   seq: number;
@@ -32,6 +33,9 @@ export class KafkaProducer {
   private readonly producer: Kafka.Producer;
   private readonly batches = new Map<number, BatchState>();
   private connectedFlag = false;
+  private readyFlag = false;
+  private stopped = false;
+  private readyListeners: Array<() => void> = [];
   private busDownListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
 
   constructor(
@@ -41,7 +45,8 @@ export class KafkaProducer {
     this.producer = new Kafka.Producer(config);
     this.producer.on('delivery-report', (err, report) => this.onReport(err, report));
     this.producer.on('event.error', (err) => {
-      if (err.code === Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN) {
+      // node-rdkafka reports client errors with code -1; the message is what identifies them.
+      if (err.code === Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN || /all broker connections are down/i.test(err.message)) {
         this.connectedFlag = false;
         for (const l of this.busDownListeners) l(err);
       }
@@ -62,12 +67,48 @@ export class KafkaProducer {
     return this.connectedFlag;
   }
 
-  async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
-      this.producer.connect({ timeout: 30_000 }, (err) => (err ? reject(err) : resolve())),
-    );
-    this.connectedFlag = true;
-    this.producer.setPollInterval(5);
+  /** True once connected; the forwarder hands over nothing before. */
+  get ready(): boolean {
+    return this.readyFlag;
+  }
+
+  /** Called once the first connection succeeds. */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
+  }
+
+  /**
+   * Connects in the background, retrying until it succeeds or `stop()`: the gateway keeps taking
+   * events into the WAL while Kafka is unreachable, also at start-up.
+   */
+  start(): void {
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    const backoff = new RetryBackoff(500, 10_000);
+    while (!this.stopped) {
+      try {
+        await new Promise<void>((resolve, reject) =>
+          this.producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())),
+        );
+      } catch (err) {
+        const delay = backoff.next();
+        this.deps.log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot reach kafka yet; events are kept in the WAL');
+        await new Promise((r) => setTimeout(r, delay).unref());
+        continue;
+      }
+      if (this.stopped) {
+        this.producer.disconnect();
+        return;
+      }
+      this.producer.setPollInterval(5);
+      this.readyFlag = true;
+      this.connectedFlag = true;
+      this.deps.log.info('connected to kafka');
+      for (const l of this.readyListeners) l();
+      return;
+    }
   }
 
   /**
@@ -106,6 +147,7 @@ export class KafkaProducer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (!this.producer.isConnected()) return;
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
     this.connectedFlag = false;

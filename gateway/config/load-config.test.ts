@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ConfigError } from '../errors.js';
+import { envName, loadConfig } from './load-config.js';
+
+const file = (text: string) => {
+  const p = join(mkdtempSync(join(tmpdir(), 'cfg-test-')), 'gw.yaml');
+  writeFileSync(p, text);
+  return p;
+};
+const problems = (f: () => unknown): string[] => {
+  try {
+    f();
+  } catch (err) {
+    assert.ok(err instanceof ConfigError, String(err));
+    return err.problems;
+  }
+  assert.fail('expected a ConfigError');
+};
+
+describe('configuration', () => {
+  it('has embedded defaults for every key', () => {
+    const c = loadConfig({ file: file(''), env: {} });
+    assert.equal(c.gatewayId, 'edge-1');
+    assert.equal(c.http.listen, '127.0.0.1:8080');
+    assert.equal(c.http.maxBodyBytes, 4194304);
+    assert.equal(c.http.maxEventsPerRequest, 10000);
+    assert.equal(c.wal.synchronous, 'full');
+    assert.deepEqual(c.kafka.brokers, []);
+    assert.equal(c.kafka.defaultTopic, 'trade-events');
+    assert.equal(c.forwarder.breaker.resetTimeoutMs, 5000);
+  });
+
+  it('reads YAML and lets EDGE_GATEWAY_<KEY_PATH> override it', () => {
+    const c = loadConfig({
+      file: file('gatewayId: a\nhttp: { listen: 127.0.0.1:1, maxBodyBytes: 10 }\nkafka: { producer: { linger.ms: 1 } }\n'),
+      env: {
+        EDGE_GATEWAY_HTTP_LISTEN: '127.0.0.1:9090',
+        EDGE_GATEWAY_KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093',
+        EDGE_GATEWAY_KAFKA_TOPICS: '{ValuationReported: valuations}',
+        EDGE_GATEWAY_FORWARDER_BREAKER_RESET_TIMEOUT_MS: '250',
+        EDGE_GATEWAY_WAL_SYNCHRONOUS: 'normal',
+        OTHER: 'ignored',
+      },
+    });
+    assert.equal(c.gatewayId, 'a');
+    assert.equal(c.http.listen, '127.0.0.1:9090');
+    assert.equal(c.http.maxBodyBytes, 10);
+    assert.deepEqual(c.kafka.brokers, ['127.0.0.1:19092', '127.0.0.1:19093']);
+    assert.deepEqual(c.kafka.topics, { ValuationReported: 'valuations' });
+    assert.equal(c.kafka.producer['linger.ms'], 1);
+    assert.equal(c.forwarder.breaker.resetTimeoutMs, 250);
+    assert.equal(c.wal.synchronous, 'normal');
+  });
+
+  it('is deeply frozen', () => {
+    const c = loadConfig({ file: file(''), env: {} });
+    assert.ok(Object.isFrozen(c) && Object.isFrozen(c.http) && Object.isFrozen(c.kafka.brokers));
+  });
+
+  it('lists every problem by key path', () => {
+    const p = problems(() =>
+      loadConfig({
+        file: file('http: { listen: nowhere, extra: 1 }\nwal: { synchronous: sometimes }\nkafka: { brokers: [nohost], producer: { enable.idempotence: false } }\n'),
+        env: { EDGE_GATEWAY_FORWARDER_BATCH_SIZE: 'many', EDGE_GATEWAY_TYPO: 'x' },
+      }),
+    );
+    const keys = p.map((s) => s.split(':')[0]);
+    for (const k of ['EDGE_GATEWAY_TYPO', 'http.listen', 'http', 'wal.synchronous', 'kafka.brokers.0', 'kafka.producer.enable.idempotence', 'forwarder.batchSize']) {
+      assert.ok(keys.includes(k), `${k} in ${JSON.stringify(p)}`);
+    }
+  });
+
+  it('rejects an in-flight bound larger than librdkafka queue', () => {
+    const p = problems(() => loadConfig({ file: file('forwarder: { maxInFlightEvents: 5000 }\nkafka: { producer: { queue.buffering.max.messages: 1000 } }\n'), env: {} }));
+    assert.deepEqual(p.map((s) => s.split(':')[0]), ['forwarder.maxInFlightEvents']);
+  });
+
+  it('reports unreadable and malformed files', () => {
+    assert.match(problems(() => loadConfig({ file: '/nonexistent/gw.yaml', env: {} }))[0]!, /ENOENT/);
+    assert.match(problems(() => loadConfig({ file: file('a: [1, 2'), env: {} }))[0]!, /gw\.yaml/);
+    assert.match(problems(() => loadConfig({ file: file('- 1\n- 2\n'), env: {} }))[0]!, /must be a YAML mapping/);
+  });
+
+  it('names environment variables after the key path', () => {
+    assert.equal(envName(['http', 'maxBodyBytes']), 'EDGE_GATEWAY_HTTP_MAX_BODY_BYTES');
+    assert.equal(envName(['gatewayId']), 'EDGE_GATEWAY_GATEWAY_ID');
+  });
+});

@@ -1,0 +1,168 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { pino } from 'pino';
+import { consumeAll } from '../../../test/support/consumer.js';
+import { waitFor } from '../../../test/support/wait-for.js';
+import { Wal, WalConfigSchema } from '../../wal/wal.js';
+import { EmbeddedBus } from './embedded-bus.js';
+import { createEncoderPool } from './encoder-pool.js';
+import { Forwarder, ForwarderConfigSchema } from './forwarder.js';
+import { KafkaConfigSchema, producerConfig } from './kafka-config.js';
+import { KafkaProducer } from './kafka-producer.js';
+
+// Fast unit tests on librdkafka's mock cluster; outages against a real broker are in test/.
+
+function capturedLog() {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, cb) { lines.push(JSON.parse(String(chunk))); cb(); } }));
+  return { log, lines };
+}
+
+function fillWal(path: string, n: number): Wal {
+  const wal = new Wal(WalConfigSchema.parse({ path }));
+  wal.appendBatch(
+    Array.from({ length: n }, (_, i) => ({
+      eventId: `e${i + 1}`,
+      aggregateId: `K${i % 10}`,
+      topic: 'fw-test',
+      body: JSON.stringify({ eventId: `e${i + 1}`, type: 'TradeConfirmed', version: 1, aggregateId: `K${i % 10}`, payload: { n: Math.floor(i / 10) } }),
+    })),
+  );
+  return wal;
+}
+
+async function forwarderFor(
+  wal: Wal,
+  bootstrap: string,
+  overrides: Record<string, unknown>,
+  options: { producer?: Record<string, unknown>; beforeForwarding?: () => Promise<void> } = {},
+) {
+  const { log, lines } = capturedLog();
+  const kafka = KafkaConfigSchema.parse({ producer: options.producer ?? {} });
+  const producer = new KafkaProducer(producerConfig(kafka, bootstrap, 'fw'), { log });
+  const pool = createEncoderPool({ threads: 1 }, { gatewayId: 'fw' });
+  const batches: number[][] = [];
+  const encoder = {
+    encode: (events: Parameters<typeof pool.encode>[0]) => {
+      batches.push(events.map((e) => e.seq));
+      return pool.encode(events);
+    },
+    close: () => pool.close(),
+  };
+  const forwarder = new Forwarder(ForwarderConfigSchema.parse(overrides), { wal, producer, encoder, log });
+  producer.start();
+  await waitFor('the producer to connect', () => producer.ready);
+  await options.beforeForwarding?.();
+  forwarder.start();
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await forwarder.stop(Date.now() + 5000);
+      await encoder.close();
+      await producer.stop();
+    })());
+  return { forwarder, producer, batches, lines, stop };
+}
+
+describe('forwarder', () => {
+  it('reads the WAL in seq order in bounded batches, through the worker pool, and records delivery', async () => {
+    const bus = new EmbeddedBus();
+    const bootstrap = await bus.start();
+    const wal = fillWal(join(mkdtempSync(join(tmpdir(), 'fw-')), 'wal.db'), 2500);
+    const f = await forwarderFor(wal, bootstrap, { batchSize: 400, deliveryCommitIntervalMs: 20 });
+    try {
+      await waitFor('all 2500 delivered', () => f.forwarder.stats().deliveredCursor === 2500);
+      await f.stop();
+      assert.equal(wal.loadDelivery().cursor, 2500, 'delivery recorded in the WAL');
+      assert.ok(f.batches.every((b) => b.length <= 400), 'no batch over batchSize');
+      assert.deepEqual(f.batches.flat(), Array.from({ length: 2500 }, (_, i) => i + 1), 'each row once, in seq order');
+
+      const records = await consumeAll(bootstrap, ['fw-test'], 2500, { settleMs: 500 });
+      assert.equal(records.length, 2500);
+      for (let k = 0; k < 10; k++) {
+        const ns = records.filter((r) => r.key === `K${k}`).sort((a, b) => a.offset - b.offset).map((r) => r.value.payload.n);
+        assert.deepEqual(ns, Array.from({ length: 250 }, (_, i) => i), `per-key order of K${k}`);
+      }
+    } finally {
+      await f.stop();
+      wal.close();
+      await bus.stop();
+    }
+  });
+
+  it('when the bus vanishes: opens the breaker, keeps every event pending, and a later start delivers them', async () => {
+    const bus = new EmbeddedBus();
+    const bootstrap = await bus.start();
+    const walPath = join(mkdtempSync(join(tmpdir(), 'fw-')), 'wal.db');
+    const wal = fillWal(walPath, 200);
+    // The bus disappears after the producer connected, before anything is forwarded.
+    const f = await forwarderFor(
+      wal,
+      bootstrap,
+      { batchSize: 50, deliveryCommitIntervalMs: 20, breaker: { timeoutMs: 1000, resetTimeoutMs: 200, volumeThreshold: 1 } },
+      { beforeForwarding: () => bus.stop() },
+    );
+    try {
+      await waitFor('the breaker to open', () => f.forwarder.breakerState === 'open');
+      assert.ok(f.lines.some((l) => l.msg === 'circuit breaker open: forwarding paused'));
+      await f.stop();
+      assert.equal(wal.loadDelivery().cursor, 0, 'nothing recorded as delivered');
+      assert.equal(f.forwarder.stats().pendingEvents, 200, 'nothing dropped');
+    } finally {
+      await f.stop();
+      wal.close();
+    }
+
+    const bus2 = new EmbeddedBus();
+    const bootstrap2 = await bus2.start();
+    const wal2 = new Wal(WalConfigSchema.parse({ path: walPath }));
+    const g = await forwarderFor(wal2, bootstrap2, { deliveryCommitIntervalMs: 20 });
+    try {
+      await waitFor('the pending events delivered', () => g.forwarder.stats().deliveredCursor === 200);
+      await g.stop();
+      const records = await consumeAll(bootstrap2, ['fw-test'], 200, { settleMs: 500 });
+      assert.deepEqual(records.map((r) => Number(r.headers['gateway-seq'])).sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i + 1));
+    } finally {
+      await g.stop();
+      wal2.close();
+      await bus2.stop();
+    }
+  });
+
+  it('a record Kafka refuses stays pending and is retried with backoff; nothing behind it overtakes it', async () => {
+    const bus = new EmbeddedBus();
+    const bootstrap = await bus.start();
+    const wal = new Wal(WalConfigSchema.parse({ path: join(mkdtempSync(join(tmpdir(), 'fw-')), 'wal.db') }));
+    const body = (i: number, pad = '') => JSON.stringify({ eventId: `e${i}`, type: 'TradeConfirmed', version: 1, payload: { pad } });
+    wal.appendBatch(
+      Array.from({ length: 100 }, (_, i) => ({ eventId: `e${i + 1}`, aggregateId: 'K', topic: 'fw-refused', body: body(i + 1, i + 1 === 50 ? 'x'.repeat(5000) : '') })),
+    );
+    // librdkafka refuses record 50 as larger than message.max.bytes.
+    const f = await forwarderFor(
+      wal,
+      bootstrap,
+      { batchSize: 30, deliveryCommitIntervalMs: 20, retry: { initialMs: 20, maxMs: 80 } },
+      { producer: { 'message.max.bytes': 2000 } },
+    );
+    try {
+      await waitFor('three retries', () => f.lines.filter((l) => l.msg === 'kafka delivery failed: retrying from the delivered cursor').length >= 3);
+      const retries = f.lines.filter((l) => l.msg === 'kafka delivery failed: retrying from the delivered cursor');
+      assert.deepEqual(retries.slice(0, 3).map((l) => l.attempt), [1, 2, 3], 'consecutive attempts back off');
+      assert.match(String(retries[0]!.lastError), /seq 50/);
+      await f.stop();
+      assert.equal(wal.loadDelivery().cursor, 49, 'everything before the refused record is delivered');
+      assert.equal(f.forwarder.stats().pendingEvents, 51, 'the refused record and those behind it stay pending');
+      const records = await consumeAll(bootstrap, ['fw-refused'], 49, { settleMs: 500 });
+      assert.deepEqual(records.map((r) => Number(r.headers['gateway-seq'])), Array.from({ length: 49 }, (_, i) => i + 1), 'each delivered once, in order');
+    } finally {
+      await f.stop();
+      wal.close();
+      await bus.stop();
+    }
+  });
+
+});

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import type { StoredEvent } from '../../wal/wal.js';
+import { encodeRecords, valueOf } from './record-encoder.js';
+
+const row = (seq: number, extra: Record<string, unknown> = {}): StoredEvent => {
+  const body = JSON.stringify({ eventId: `e${seq}`, type: 'TradeConfirmed', version: 3, aggregateId: `K${seq}`, payload: { s: 'ünïcode' }, ...extra });
+  return { seq, eventId: `e${seq}`, aggregateId: `K${seq}`, topic: 'trades', receivedAt: 1_700_000_000_000 + seq, body };
+};
+
+it('encodes key, value, timestamp and headers of each record', () => {
+  const events = [row(7, { correlationId: 'c-1', traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' }), row(8)];
+  const batch = encodeRecords(events, 'edge-9');
+  assert.equal(batch.records.length, 2);
+  const [a, b] = batch.records;
+  assert.equal(a!.key, 'K7');
+  assert.equal(a!.topic, 'trades');
+  assert.equal(a!.timestamp, 1_700_000_000_007);
+  assert.deepEqual(a!.headers, [
+    { 'event-id': 'e7' },
+    { 'event-type': 'TradeConfirmed' },
+    { 'event-version': '3' },
+    { 'correlation-id': 'c-1' },
+    { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+    { 'gateway-id': 'edge-9' },
+    { 'gateway-seq': '7' },
+  ]);
+  assert.deepEqual(b!.headers.map((h) => Object.keys(h)[0]), ['event-id', 'event-type', 'event-version', 'gateway-id', 'gateway-seq']);
+  assert.equal(valueOf(batch, 0).toString('utf8'), events[0]!.body, 'the value is the stored canonical JSON, byte for byte');
+  assert.equal(valueOf(batch, 1).toString('utf8'), events[1]!.body);
+});
+
+it('packs all values into one buffer', () => {
+  const batch = encodeRecords([row(1), row(2), row(3)], 'g');
+  assert.equal(batch.values.byteLength, batch.ends[2]);
+  assert.equal(valueOf(batch, 1).buffer, valueOf(batch, 2).buffer);
+});
+
+it('encodes an empty batch', () => {
+  const batch = encodeRecords([], 'g');
+  assert.equal(batch.records.length, 0);
+  assert.equal(batch.values.byteLength, 0);
+});

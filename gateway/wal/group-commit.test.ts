@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { GroupCommit } from './group-commit.js';
+import { Wal, WalConfigSchema, type WalRecord } from './wal.js';
+
+const rec = (id: string): WalRecord => ({ eventId: id, aggregateId: 'K', topic: 't', body: '{}' });
+
+function walWithSpy() {
+  const wal = new Wal(WalConfigSchema.parse({ path: join(mkdtempSync(join(tmpdir(), 'gc-test-')), 'wal.db') }));
+  const groups: number[] = [];
+  const real = wal.appendBatch.bind(wal);
+  wal.appendBatch = (records) => {
+    groups.push(records.length);
+    return real(records);
+  };
+  return { wal, groups };
+}
+
+describe('group commit', () => {
+  it('commits concurrent appends in one transaction and gives each caller its own outcomes', async () => {
+    const { wal, groups } = walWithSpy();
+    const commit = new GroupCommit(wal);
+    let appended = 0;
+    commit.onAppended(() => appended++);
+    const results = await Promise.all([
+      commit.append([rec('a'), rec('b')]),
+      commit.append([rec('c')]),
+      commit.append([rec('a'), rec('d')]),
+    ]);
+    assert.deepEqual(groups, [5], 'one transaction for the three requests');
+    assert.deepEqual(results, [
+      [{ seq: 1, duplicate: false }, { seq: 2, duplicate: false }],
+      [{ seq: 3, duplicate: false }],
+      [{ seq: 1, duplicate: true }, { seq: 4, duplicate: false }],
+    ]);
+    assert.equal(appended, 1);
+  });
+
+  it('resolves only after the commit', async () => {
+    const { wal } = walWithSpy();
+    const commit = new GroupCommit(wal);
+    const pending = commit.append([rec('a')]);
+    assert.equal(wal.readAfter(0, 10).length, 0, 'not committed synchronously');
+    await pending;
+    assert.equal(wal.readAfter(0, 10).length, 1);
+  });
+
+  it('fails every caller of a group whose commit fails, and stores none of it', async () => {
+    const { wal } = walWithSpy();
+    const commit = new GroupCommit(wal);
+    const results = await Promise.allSettled([
+      commit.append([rec('a')]),
+      commit.append([{ ...rec('b'), body: null as unknown as string }]),
+    ]);
+    assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+    assert.equal(wal.readAfter(0, 10).length, 0);
+    // The next group is unaffected.
+    assert.deepEqual(await commit.append([rec('a')]), [{ seq: 1, duplicate: false }]);
+  });
+});
