@@ -130,5 +130,8 @@ describe('bad input gets a precise error and changes nothing', () => {
     const r = await post('', {}, '/v1/events', 'GET');
     assert.equal(r.status, 405);
     assert.equal(r.json.error.code, 'method_not_allowed');
+    const bad = await post('', {}, '/v1/events/%E0%A4%A', 'GET');
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.code, 'malformed_url');
   });
 });

@@ -136,6 +136,23 @@ describe('end to end on the embedded bus', () => {
     }
   });
 
+  it('says on /health/ready that the bus is the embedded in-memory one, and where it is', async () => {
+    const res = await fetch(`${gw.url}/health/ready`);
+    assert.equal(res.status, 200);
+    const ready = (await res.json()) as Record<string, any>;
+    assert.equal(ready.status, 'ready');
+    assert.equal(ready.kafka.bus, 'embedded');
+    assert.match(ready.kafka.warning, /in-memory/);
+    assert.equal(ready.kafka.bootstrap, gw.bootstrap);
+    assert.equal(ready.kafka.connected, true);
+    assert.equal(ready.kafka.breaker, 'closed');
+    assert.equal(ready.wal.pendingEvents, 0);
+    assert.equal(ready.wal.oldestPendingAgeMs, null);
+    assert.equal(ready.wal.lastSeq, TOTAL + 100);
+    assert.ok(ready.wal.bytes > 0);
+    assert.ok(gw.logs.some((l) => l.level === 40 && /in-memory embedded bus/.test(String(l.msg))), 'a warning at start-up');
+  });
+
   it('reports where a forwarded event is, and 404 for an unknown one', async () => {
     const m = records[records.length - 1]!;
     const res = await fetch(`${gw.url}/v1/events/${encodeURIComponent(m.value.eventId)}`);

@@ -50,6 +50,14 @@ export class Wal {
   private readonly readAfterStmt: Statement;
   private readonly findById: Statement;
   private readonly receivedAtOf: Statement;
+  private readonly receivedAtAtOrBeforeStmt: Statement;
+  private readonly minSeqStmt: Statement;
+  private readonly deleteRange: Statement;
+  private readonly cursorStmt: Statement;
+  private readonly aheadStmt: Statement;
+  private readonly saveCursor: Statement;
+  private readonly clearAhead: Statement;
+  private readonly insertAhead: Statement;
 
   constructor(
     readonly config: WalConfig,
@@ -73,6 +81,16 @@ export class Wal {
       'SELECT seq, topic, received_at AS receivedAt FROM events WHERE event_id = ?',
     );
     this.receivedAtOf = this.db.prepare('SELECT received_at FROM events WHERE seq = ?').pluck();
+    this.receivedAtAtOrBeforeStmt = this.db
+      .prepare('SELECT received_at FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
+      .pluck();
+    this.minSeqStmt = this.db.prepare('SELECT min(seq) FROM events').pluck();
+    this.deleteRange = this.db.prepare('DELETE FROM events WHERE seq >= ? AND seq <= ?');
+    this.cursorStmt = this.db.prepare('SELECT seq FROM delivery_cursor WHERE id = 1').pluck();
+    this.aheadStmt = this.db.prepare('SELECT seq FROM delivered_ahead ORDER BY seq').pluck();
+    this.saveCursor = this.db.prepare('UPDATE delivery_cursor SET seq = ? WHERE id = 1');
+    this.clearAhead = this.db.prepare('DELETE FROM delivered_ahead');
+    this.insertAhead = this.db.prepare('INSERT INTO delivered_ahead (seq) VALUES (?)');
     // Recovery reads two index ends and the small ahead table: no scan of the log.
     const maxSeq = (this.db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, this.loadDelivery().cursor);
@@ -124,20 +142,16 @@ export class Wal {
   }
 
   loadDelivery(): { cursor: number; ahead: number[] } {
-    const cursor = this.db.prepare('SELECT seq FROM delivery_cursor WHERE id = 1').pluck().get() as number;
-    const ahead = this.db.prepare('SELECT seq FROM delivered_ahead ORDER BY seq').pluck().all() as number[];
-    return { cursor, ahead };
+    return { cursor: this.cursorStmt.get() as number, ahead: this.aheadStmt.all() as number[] };
   }
 
   /** Records delivery: one small transaction, however many events it covers. */
   saveDelivery(cursor: number, ahead: readonly number[]): void {
-    const save = this.db.transaction(() => {
-      this.db.prepare('UPDATE delivery_cursor SET seq = ? WHERE id = 1').run(cursor);
-      this.db.prepare('DELETE FROM delivered_ahead').run();
-      const ins = this.db.prepare('INSERT INTO delivered_ahead (seq) VALUES (?)');
-      for (const s of ahead) if (s > cursor) ins.run(s);
-    });
-    save();
+    this.db.transaction(() => {
+      this.saveCursor.run(cursor);
+      this.clearAhead.run();
+      for (const s of ahead) if (s > cursor) this.insertAhead.run(s);
+    })();
   }
 
   /**
@@ -147,21 +161,20 @@ export class Wal {
    */
   prune(cursor: number): number {
     const cutoff = this.now() - this.config.retentionMs;
-    const minSeq = this.db.prepare('SELECT min(seq) FROM events').pluck().get() as number | null;
+    const minSeq = this.minSeqStmt.get() as number | null;
     if (minSeq === null || minSeq > cursor) return 0;
     // Binary search for the last seq <= cursor received before the cutoff.
     let lo = minSeq - 1;
     let hi = cursor;
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
-      const at = this.receivedAtAtOrBefore(mid);
+      const at = this.receivedAtAtOrBeforeStmt.get(mid) as number | undefined;
       if (at !== undefined && at < cutoff) lo = mid;
       else hi = mid - 1;
     }
     let deleted = 0;
-    const del = this.db.prepare('DELETE FROM events WHERE seq >= ? AND seq <= ?');
     for (let from = minSeq; from <= lo; from += PRUNE_CHUNK) {
-      deleted += del.run(from, Math.min(lo, from + PRUNE_CHUNK - 1)).changes;
+      deleted += this.deleteRange.run(from, Math.min(lo, from + PRUNE_CHUNK - 1)).changes;
     }
     return deleted;
   }
@@ -182,13 +195,6 @@ export class Wal {
 
   close(): void {
     if (this.db.open) this.db.close();
-  }
-
-  private receivedAtAtOrBefore(seq: number): number | undefined {
-    return this.db
-      .prepare('SELECT received_at FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
-      .pluck()
-      .get(seq) as number | undefined;
   }
 
   private now(): number {

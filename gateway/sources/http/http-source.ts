@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { GatewayError } from '../../errors.js';
+import { BadRequestError, GatewayError } from '../../errors.js';
 import type { Ingest } from '../../pipeline/ingest.js';
 import { bodyFormat, parseEvents } from './parse-events.js';
 import { readBody } from './read-body.js';
@@ -97,7 +97,7 @@ export class HttpSource {
     }
     if (path.startsWith('/v1/events/')) {
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
-      return this.getEvent(decodeURIComponent(path.slice('/v1/events/'.length)), res);
+      return this.getEvent(decodePathSegment(path.slice('/v1/events/'.length)), res);
     }
     if (path === '/health/live') return sendJson(res, 200, { status: 'live' });
     if (path === '/health/ready') {
@@ -136,4 +136,12 @@ export class HttpSource {
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
   sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } }, { allow });
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new BadRequestError('malformed_url', `'${segment}' is not a valid percent-encoded eventId`);
+  }
 }
