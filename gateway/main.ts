@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/config-schema.js';
+import { EMBEDDED_BUS_WARNING, readyReport } from './health/ready-report.js';
 import { Ingest } from './pipeline/ingest.js';
 import { EmbeddedBus } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
@@ -20,15 +21,13 @@ export interface RunningGateway {
   stop(deadline: number): Promise<void>;
 }
 
-const EMBEDDED_WARNING =
-  'kafka.brokers is empty: events go to an in-memory embedded bus that is lost when the process exits; for trying the gateway only';
-
 /** The composition root: builds every component from the config and wires them together. */
 export async function startGateway(config: GatewayConfig, deps: { log: Logger }): Promise<RunningGateway> {
   const { log } = deps;
-  const cleanups: Array<() => Promise<void> | void> = [];
-  const cleanup = async () => {
-    for (const c of cleanups.reverse()) await c();
+  // Teardown in reverse order of construction, also when start-up fails half-way.
+  const cleanups: Array<(deadline: number) => Promise<void> | void> = [];
+  const cleanup = async (deadline: number) => {
+    for (const c of [...cleanups].reverse()) await c(deadline);
   };
   try {
     const wal = new Wal(config.wal);
@@ -40,7 +39,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       const bus = new EmbeddedBus();
       bootstrap = await bus.start();
       cleanups.push(() => bus.stop());
-      log.warn({ bootstrap }, EMBEDDED_WARNING);
+      log.warn({ bootstrap }, EMBEDDED_BUS_WARNING);
     }
 
     const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log });
@@ -52,6 +51,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
 
     const forwarder = new Forwarder(config.forwarder, { wal, producer, encoder, log });
     forwarder.start();
+    cleanups.push((deadline) => forwarder.stop(deadline));
 
     const commit = new GroupCommit(wal);
     commit.onAppended(() => forwarder.notifyAppended());
@@ -72,31 +72,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
           receivedAt: new Date(e.receivedAt).toISOString(),
         };
       },
-      health: () => {
-        const s = forwarder.stats();
-        return {
-          ready: true,
-          report: {
-            gatewayId: config.gatewayId,
-            wal: {
-              pendingEvents: s.pendingEvents,
-              bytes: wal.bytesOnDisk(),
-              oldestPendingAgeMs: s.oldestPendingAgeMs,
-              deliveredCursor: s.deliveredCursor,
-              lastSeq: wal.lastSeq,
-            },
-            kafka: {
-              bus: embedded ? 'embedded' : 'external',
-              bootstrap,
-              connected: producer.connected,
-              breaker: forwarder.breakerState,
-              inFlight: s.inFlight,
-              ...(s.lastError ? { lastError: s.lastError } : {}),
-              ...(embedded ? { warning: EMBEDDED_WARNING } : {}),
-            },
-          },
-        };
-      },
+      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer }),
     });
     const address = await http.start();
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
@@ -107,13 +83,12 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         log.info('stopping: intake closed');
         await http.stop(deadline);
         await commit.drain();
-        await forwarder.stop(deadline);
-        await cleanup();
+        await cleanup(deadline);
         log.info('stopped');
       })());
     return { http: address, bootstrap, embeddedBus: embedded, stop };
   } catch (err) {
-    await cleanup();
+    await cleanup(Date.now() + config.shutdown.deadlineMs);
     throw err;
   }
 }

@@ -8,6 +8,15 @@ import { GatewayProcess, tempDir } from './support/gateway-process.js';
 import { readWalFile } from './support/wal-file.js';
 import { waitFor } from './support/wait-for.js';
 
+/** A request whose body never ends: it keeps a drain waiting. */
+async function startStuckRequest(gw: GatewayProcess): Promise<void> {
+  const stuck = request(new URL('/v1/events', gw.url), { method: 'POST', headers: { 'content-type': 'application/json' } });
+  stuck.on('error', () => {});
+  stuck.write('[');
+  // In flight: the stuck request and the health check itself.
+  await waitFor('the request to reach the gateway', async () => (await gw.ready()).http.inFlightRequests >= 2);
+}
+
 describe('lifecycle', () => {
   it('SIGTERM stops intake, commits what is in flight, forwards it and exits 0', async () => {
     const wal = join(tempDir(), 'wal.db');
@@ -55,11 +64,7 @@ describe('lifecycle', () => {
 
   it('a second signal exits at once without waiting for the drain', async () => {
     const gw = await GatewayProcess.start({ EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'), EDGE_GATEWAY_SHUTDOWN_DEADLINE_MS: '60000' });
-    // A request whose body never ends keeps the drain waiting.
-    const stuck = request(new URL('/v1/events', gw.url), { method: 'POST', headers: { 'content-type': 'application/json' } });
-    stuck.on('error', () => {});
-    stuck.write('[');
-    await waitFor('the request to reach the gateway', async () => (await gw.ready()).status === 'ready');
+    await startStuckRequest(gw);
     gw.child.kill('SIGTERM');
     await waitFor('the drain to start', () => gw.logs.some((l) => l.msg === 'draining'));
     const started = Date.now();
@@ -72,10 +77,7 @@ describe('lifecycle', () => {
 
   it('a drain that overruns its deadline exits non-zero', async () => {
     const gw = await GatewayProcess.start({ EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'), EDGE_GATEWAY_SHUTDOWN_DEADLINE_MS: '500' });
-    const stuck = request(new URL('/v1/events', gw.url), { method: 'POST', headers: { 'content-type': 'application/json' } });
-    stuck.on('error', () => {});
-    stuck.write('[');
-    await waitFor('the request to reach the gateway', async () => (await gw.ready()).status === 'ready');
+    await startStuckRequest(gw);
     gw.child.kill('SIGTERM');
     const exit = await gw.waitExit();
     assert.equal(exit.code, 1);
@@ -96,6 +98,19 @@ describe('lifecycle', () => {
     const text = gw.stderr.join('\n');
     for (const path of ['gatewayId:', 'http.listen:', 'http.maxBodyBytes:', 'wal.synchronous:', 'kafka.producer.acks:', 'typo', 'forwarder.batchSize', 'EDGE_GATEWAY_NO_SUCH_KEY:']) {
       assert.ok(text.includes(path), `stderr names ${path}:\n${text}`);
+    }
+  });
+
+  it('a start-up failure (port taken) exits 1 with the reason, after releasing what it opened', async () => {
+    const first = await GatewayProcess.start({ EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db') });
+    try {
+      const second = new GatewayProcess({ EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'), EDGE_GATEWAY_HTTP_LISTEN: new URL(first.url).host });
+      const exit = await second.waitExit();
+      assert.equal(exit.code, 1);
+      const fatal = second.logs.find((l) => l.msg === 'start-up failed') as { err?: { code?: string } } | undefined;
+      assert.equal(fatal?.err?.code, 'EADDRINUSE');
+    } finally {
+      await first.kill('SIGTERM');
     }
   });
 

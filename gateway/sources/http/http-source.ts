@@ -103,7 +103,11 @@ export class HttpSource {
     if (path === '/health/ready') {
       const h = this.deps.health();
       const ready = h.ready && !this.stopping;
-      return sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'not_ready', ...h.report });
+      return sendJson(res, ready ? 200 : 503, {
+        status: ready ? 'ready' : 'not_ready',
+        ...h.report,
+        http: { inFlightRequests: this.inFlight },
+      });
     }
     sendJson(res, 404, { error: { code: 'not_found', message: `no route for ${req.method} ${path}` } });
   }

@@ -1,0 +1,40 @@
+import type { Forwarder } from '../sinks/kafka/forwarder.js';
+import type { KafkaProducer } from '../sinks/kafka/kafka-producer.js';
+import type { Wal } from '../wal/wal.js';
+
+export const EMBEDDED_BUS_WARNING =
+  'kafka.brokers is empty: events go to an in-memory embedded bus that is lost when the process exits; for trying the gateway only';
+
+/**
+ * The body of /health/ready. Kafka being unreachable does not make the gateway unready: it keeps
+ * taking events into the WAL, and the report shows the breaker and the backlog instead.
+ */
+export function readyReport(
+  gatewayId: string,
+  bus: { embedded: boolean; bootstrap: string },
+  deps: { wal: Wal; forwarder: Forwarder; producer: KafkaProducer },
+): { ready: boolean; report: Record<string, unknown> } {
+  const s = deps.forwarder.stats();
+  return {
+    ready: true,
+    report: {
+      gatewayId,
+      wal: {
+        pendingEvents: s.pendingEvents,
+        bytes: deps.wal.bytesOnDisk(),
+        oldestPendingAgeMs: s.oldestPendingAgeMs,
+        deliveredCursor: s.deliveredCursor,
+        lastSeq: deps.wal.lastSeq,
+      },
+      kafka: {
+        bus: bus.embedded ? 'embedded' : 'external',
+        bootstrap: bus.bootstrap,
+        connected: deps.producer.connected,
+        breaker: deps.forwarder.breakerState,
+        inFlight: s.inFlight,
+        ...(s.lastError ? { lastError: s.lastError } : {}),
+        ...(bus.embedded ? { warning: EMBEDDED_BUS_WARNING } : {}),
+      },
+    },
+  };
+}
