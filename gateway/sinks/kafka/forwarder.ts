@@ -207,7 +207,10 @@ export class Forwarder {
         continue;
       }
       this.breaker.fire(batch).then(
-        () => this.backoff.reset(),
+        () => {
+          this.backoff.reset();
+          if (!this.rewind) this.lastErrorText = undefined; // health shows only a current problem
+        },
         (err: Error & { code?: string }) => {
           // Open breaker: the batch was never handed over. Timeout: it may still be delivered;
           // either way reading restarts at the cursor once nothing is in flight.
