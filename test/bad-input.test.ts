@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { makeEvent, ndjson } from './support/events.js';
 import { GatewayProcess, tempDir } from './support/gateway-process.js';
 import { readWalFile } from './support/wal-file.js';
+import { waitFor } from './support/wait-for.js';
 
 const MAX_BODY = 64 * 1024;
 const MAX_EVENTS = 50;
@@ -123,6 +124,17 @@ describe('bad input gets a precise error and changes nothing', () => {
     const after = readWalFile(wal).seqs;
     assert.equal(after.size, before.size + 1);
     assert.ok(after.has('mix-ok') && !after.has('mix-bad'));
+  });
+
+  it('a client that disconnects mid-body leaves nothing stored and nothing in flight', async () => {
+    const before = readWalFile(wal).seqs.size;
+    const req = request(new URL('/v1/events', gw.url), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+    req.on('error', () => {});
+    req.write('[{"eventId": "gone-1"');
+    await waitFor('the request to be in flight', async () => (await gw.ready()).http.inFlightRequests === 2);
+    req.destroy();
+    await waitFor('the request to be finished', async () => (await gw.ready()).http.inFlightRequests === 1);
+    assert.equal(readWalFile(wal).seqs.size, before);
   });
 
   it('unknown routes and methods: 404 and 405', async () => {

@@ -23,6 +23,7 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
     req.on('end', () => {
       if (!failed) resolve(Buffer.concat(chunks, size).toString('utf8'));
     });
+    // Also how a client that goes away mid-body shows up (ECONNRESET 'aborted').
     req.on('error', (err) => {
       if (!failed) reject(new BadRequestError('body_read_failed', `could not read the request body: ${err.message}`));
       failed = true;
