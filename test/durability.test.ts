@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { consumeAll } from './support/consumer.js';
+import { assertPerKeyOrder, consumeAll } from './support/consumer.js';
 import { makeEvent } from './support/events.js';
 import { GatewayProcess, tempDir } from './support/gateway-process.js';
 import { persistedCursor, readWalFile } from './support/wal-file.js';
@@ -68,9 +68,7 @@ describe('durability across SIGKILL', () => {
       }));
       assert.deepEqual(resent, pending, 'exactly the unrecorded events are sent again');
       for (const [id, seq] of acked) assert.ok(recorded(seq) || resent.includes(seq), `${id} is delivered`);
-      const byKey = new Map<string, number[]>();
-      for (const m of [...records].sort((a, b) => a.offset - b.offset)) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m.value.payload.n]);
-      for (const [key, ns] of byKey) assert.deepEqual(ns, [...ns].sort((a, b) => a - b), `order of ${key}`);
+      assertPerKeyOrder(records);
     } finally {
       await second.kill('SIGTERM');
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
-import { consumeAll, type ConsumedRecord } from './support/consumer.js';
+import { assertPerKeyOrder, consumeAll, type ConsumedRecord } from './support/consumer.js';
 import { makeEvent, ndjson, type TestEvent } from './support/events.js';
 import { GatewayProcess, tempDir } from './support/gateway-process.js';
 import { waitFor } from './support/wait-for.js';
@@ -107,19 +107,7 @@ describe('end to end on the embedded bus', () => {
     assert.equal(distinct.size, expected);
 
     // Per-key order: one partition per key, offsets follow the senders' order and the WAL's seq.
-    const byKey = new Map<string, ConsumedRecord[]>();
-    for (const m of records) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
-    for (const [key, list] of byKey) {
-      const topics = new Set(list.map((m) => `${m.topic}/${m.partition}`));
-      for (const tp of topics) {
-        const inPartition = list.filter((m) => `${m.topic}/${m.partition}` === tp).sort((a, b) => a.offset - b.offset);
-        for (let i = 1; i < inPartition.length; i++) {
-          assert.ok(inPartition[i]!.value.payload.n > inPartition[i - 1]!.value.payload.n, `order broken for ${key} in ${tp}`);
-          assert.ok(Number(inPartition[i]!.headers['gateway-seq']) > Number(inPartition[i - 1]!.headers['gateway-seq']));
-        }
-      }
-      assert.equal(new Set(list.filter((m) => m.topic === 'trade-events').map((m) => m.partition)).size <= 1, true, `${key} spread over partitions`);
-    }
+    assertPerKeyOrder(records);
 
     for (const m of records) {
       const e = sent.get(m.value.eventId)!;

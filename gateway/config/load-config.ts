@@ -49,7 +49,6 @@ function leafPaths(schema: z.ZodType, prefix: string[] = []): Array<{ path: stri
     case 'object':
       return Object.entries(def.shape as Record<string, z.ZodType>).flatMap(([k, v]) => leafPaths(v, [...prefix, k]));
     case 'number':
-    case 'int':
       return [{ path: prefix, kind: 'number' }];
     case 'boolean':
       return [{ path: prefix, kind: 'boolean' }];

@@ -46,7 +46,6 @@ export class Wal {
   private readonly db: Database;
   private lastSeqValue: number;
   private readonly insert: Statement;
-  private readonly findSeq: Statement;
   private readonly readAfterStmt: Statement;
   private readonly findById: Statement;
   private readonly receivedAtOf: Statement;
@@ -72,7 +71,6 @@ export class Wal {
       `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body)
        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
     );
-    this.findSeq = this.db.prepare('SELECT seq FROM events WHERE event_id = ?').pluck();
     this.readAfterStmt = this.db.prepare(
       `SELECT seq, event_id AS eventId, aggregate_id AS aggregateId, topic, received_at AS receivedAt, body
        FROM events WHERE seq > ? ORDER BY seq LIMIT ?`,
@@ -117,7 +115,7 @@ export class Wal {
             this.lastSeqValue = seq;
             out[i] = { seq, duplicate: false };
           } else {
-            out[i] = { seq: this.findSeq.get(r.eventId) as number, duplicate: true };
+            out[i] = { seq: this.findEvent(r.eventId)!.seq, duplicate: true };
           }
         }
         return out;

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import Kafka from 'node-rdkafka';
 import { waitFor } from './wait-for.js';
 
@@ -69,4 +70,28 @@ function toRecord(m: Kafka.Message): ConsumedRecord {
     value: JSON.parse(m.value!.toString()) as Record<string, any>,
     headers,
   };
+}
+
+/**
+ * Asserts per-key order: each key stays in one partition of a topic, and in offset order its
+ * records carry strictly increasing `payload.n` (the sender's order) and `gateway-seq` (the WAL's).
+ * Returns each key's records in offset order, by `topic/key`.
+ */
+export function assertPerKeyOrder(records: readonly ConsumedRecord[]): Map<string, ConsumedRecord[]> {
+  const groups = new Map<string, ConsumedRecord[]>();
+  for (const m of records) {
+    const id = `${m.topic}/${m.key}`;
+    const list = groups.get(id);
+    if (list) list.push(m);
+    else groups.set(id, [m]);
+  }
+  for (const [id, list] of groups) {
+    assert.equal(new Set(list.map((m) => m.partition)).size, 1, `${id} spread over partitions`);
+    list.sort((a, b) => a.offset - b.offset);
+    for (let i = 1; i < list.length; i++) {
+      assert.ok(list[i]!.value.payload.n > list[i - 1]!.value.payload.n, `order broken for ${id} at offset ${list[i]!.offset}`);
+      assert.ok(Number(list[i]!.headers['gateway-seq']) > Number(list[i - 1]!.headers['gateway-seq']), `seq order broken for ${id}`);
+    }
+  }
+  return groups;
 }

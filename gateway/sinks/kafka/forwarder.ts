@@ -211,10 +211,10 @@ export class Forwarder {
           this.backoff.reset();
           if (!this.rewind) this.lastErrorText = undefined; // health shows only a current problem
         },
-        (err: Error & { code?: string }) => {
-          // Open breaker: the batch was never handed over. Timeout: it may still be delivered;
-          // either way reading restarts at the cursor once nothing is in flight.
-          if (err.code === 'EOPENBREAKER' || err.code === 'ETIMEDOUT') this.lastErrorText ??= err.message;
+        (err: Error) => {
+          // Open breaker: the batch was never handed over. Timeout: it may still be delivered.
+          // Either way reading restarts at the cursor once nothing is in flight.
+          this.lastErrorText ??= err.message;
           this.rewind = true;
           this.wake.notify();
         },

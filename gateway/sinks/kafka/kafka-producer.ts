@@ -25,13 +25,14 @@ interface BatchState {
 }
 
 /**
- * Thin shell around node-rdkafka's idempotent producer. Every record produced gets exactly one
- * callback, `onDelivered` or `onFailed`, from its delivery report; `outstanding` counts records
- * handed to librdkafka whose report has not arrived.
+ * Thin shell around node-rdkafka's idempotent producer. Every record handed over gets exactly one
+ * call, `delivered` or `failed`, on its batch's reporter; `outstanding` counts records handed to
+ * librdkafka whose report has not arrived.
  */
 export class KafkaProducer {
   private readonly producer: Kafka.Producer;
-  private readonly batches = new Map<number, BatchState>();
+  /** seq -> the batch of each record awaiting its delivery report. */
+  private readonly awaiting = new Map<number, BatchState>();
   private connectedFlag = false;
   private readyFlag = false;
   private stopped = false;
@@ -60,7 +61,7 @@ export class KafkaProducer {
   }
 
   get outstanding(): number {
-    return this.batches.size;
+    return this.awaiting.size;
   }
 
   get connected(): boolean {
@@ -128,11 +129,11 @@ export class KafkaProducer {
         const r = batch.records[i]!;
         try {
           this.producer.produce(r.topic, null, valueOf(batch, i), r.key, r.timestamp, r.seq, r.headers);
-          this.batches.set(r.seq, state);
+          this.awaiting.set(r.seq, state);
         } catch (err) {
           // Not handed over (e.g. local queue full): fail it and the rest of the batch now.
           for (let j = i; j < batch.records.length; j++) {
-            this.batches.set(batch.records[j]!.seq, state);
+            this.awaiting.set(batch.records[j]!.seq, state);
             this.onReport(err as Kafka.LibrdKafkaError, { opaque: batch.records[j]!.seq } as Kafka.DeliveryReport);
           }
           return;
@@ -155,9 +156,9 @@ export class KafkaProducer {
 
   private onReport(err: Kafka.LibrdKafkaError | null | undefined, report: Kafka.DeliveryReport): void {
     const seq = report.opaque as number;
-    const state = this.batches.get(seq);
+    const state = this.awaiting.get(seq);
     if (!state) return;
-    this.batches.delete(seq);
+    this.awaiting.delete(seq);
     if (err) {
       state.error ??= err;
       state.reporter.failed(seq, err);
