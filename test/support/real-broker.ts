@@ -1,0 +1,25 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const BROKER_SH = fileURLToPath(new URL('../kafka/broker.sh', import.meta.url));
+
+/** The real broker's bootstrap (KAFKA_BROKERS). Tests under test/fault/ fail without it. */
+export function realBroker(): string {
+  const brokers = process.env.KAFKA_BROKERS;
+  if (!brokers) throw new Error('KAFKA_BROKERS is not set: start the broker with test/kafka/broker.sh start');
+  return brokers;
+}
+
+/**
+ * Runs test/kafka/broker.sh (kill, restart, stop, status) on the broker named by KAFKA_BROKERS.
+ * KAFKA_PORT is taken from KAFKA_BROKERS so the script finds the same broker and data dir.
+ */
+export async function brokerCtl(command: 'kill' | 'restart' | 'stop' | 'status'): Promise<string> {
+  const port = realBroker().split(',')[0]!.split(':')[1]!;
+  const { stdout } = await promisify(execFile)(BROKER_SH, [command], {
+    env: { ...process.env, KAFKA_PORT: process.env.KAFKA_PORT ?? port },
+    timeout: 120_000,
+  });
+  return stdout.trim();
+}
