@@ -6,9 +6,11 @@ import { Ingest } from './pipeline/ingest.js';
 import { EmbeddedBus } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
-import { producerConfig } from './sinks/kafka/kafka-config.js';
+import { clientConnectionConfig, producerConfig } from './sinks/kafka/kafka-config.js';
 import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
+import { PartitionTailReader } from './sinks/kafka/partition-tail.js';
 import { HttpSource } from './sources/http/http-source.js';
+import { DeadLetterStore } from './wal/dead-letter-store.js';
 import { GroupCommit } from './wal/group-commit.js';
 import { Wal } from './wal/wal.js';
 
@@ -49,7 +51,14 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const encoder = createEncoderPool({ threads: config.forwarder.workerThreads }, { gatewayId: config.gatewayId });
     cleanups.push(() => encoder.close());
 
-    const forwarder = new Forwarder(config.forwarder, { wal, producer, encoder, log });
+    const deadLetters = new DeadLetterStore(wal);
+    const tail = new PartitionTailReader(config.forwarder.reconcile, {
+      bootstrap,
+      gatewayId: config.gatewayId,
+      clientConfig: clientConnectionConfig(config.kafka),
+      timeIndex: !embedded,
+    });
+    const forwarder = new Forwarder(config.forwarder, { wal, producer, encoder, tail, deadLetters, gatewayId: config.gatewayId, log });
     forwarder.start();
     cleanups.push((deadline) => forwarder.stop(deadline));
 
@@ -72,7 +81,17 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
           receivedAt: new Date(e.receivedAt).toISOString(),
         };
       },
-      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer }),
+      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer, deadLetters }),
+      deadLetters: {
+        list: (after, limit) => deadLetters.list(after, limit),
+        get: (seq) => deadLetters.get(seq),
+        redrive: (seq) => {
+          const out = deadLetters.redrive(seq);
+          log.info(out, 'dead letter re-driven');
+          forwarder.notifyAppended();
+          return out;
+        },
+      },
     });
     const address = await http.start();
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');

@@ -1,5 +1,6 @@
 import type { Forwarder } from '../sinks/kafka/forwarder.js';
 import type { KafkaProducer } from '../sinks/kafka/kafka-producer.js';
+import type { DeadLetterStore } from '../wal/dead-letter-store.js';
 import type { Wal } from '../wal/wal.js';
 
 export const EMBEDDED_BUS_WARNING =
@@ -12,7 +13,7 @@ export const EMBEDDED_BUS_WARNING =
 export function readyReport(
   gatewayId: string,
   bus: { embedded: boolean; bootstrap: string },
-  deps: { wal: Wal; forwarder: Forwarder; producer: KafkaProducer },
+  deps: { wal: Wal; forwarder: Forwarder; producer: KafkaProducer; deadLetters: DeadLetterStore },
 ): { ready: boolean; report: Record<string, unknown> } {
   const s = deps.forwarder.stats();
   return {
@@ -25,6 +26,7 @@ export function readyReport(
         oldestPendingAgeMs: s.oldestPendingAgeMs,
         deliveredCursor: s.deliveredCursor,
         lastSeq: deps.wal.lastSeq,
+        deadLetters: deps.deadLetters.openCount,
       },
       kafka: {
         bus: bus.embedded ? 'embedded' : 'external',
@@ -32,6 +34,7 @@ export function readyReport(
         connected: deps.producer.connected,
         breaker: deps.forwarder.breakerState,
         inFlight: s.inFlight,
+        reconciling: s.reconciling,
         ...(s.lastError ? { lastError: s.lastError } : {}),
         ...(bus.embedded ? { warning: EMBEDDED_BUS_WARNING } : {}),
       },

@@ -20,6 +20,21 @@ const MIGRATIONS: readonly string[] = [
    );
    INSERT INTO delivery_cursor (id, seq) VALUES (1, 0);
    CREATE TABLE delivered_ahead (seq INTEGER PRIMARY KEY);`,
+  // 2: events Kafka refused permanently, with the broker's error; the event is kept whole here
+  // because its row in `events` is finished (and later pruned) like a delivered one.
+  `CREATE TABLE dead_letters (
+     seq           INTEGER PRIMARY KEY,
+     event_id      TEXT    NOT NULL,
+     aggregate_id  TEXT    NOT NULL,
+     topic         TEXT    NOT NULL,
+     received_at   INTEGER NOT NULL,
+     body          TEXT    NOT NULL,
+     error_code    TEXT    NOT NULL,
+     error_message TEXT    NOT NULL,
+     failed_at     INTEGER NOT NULL,
+     redriven_seq  INTEGER,
+     redriven_at   INTEGER
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -57,6 +57,8 @@ export class Wal {
   private readonly saveCursor: Statement;
   private readonly clearAhead: Statement;
   private readonly insertAhead: Statement;
+  private readonly pendingTopicsStmt: Statement;
+  private readonly eventIdAtStmt: Statement;
 
   constructor(
     readonly config: WalConfig,
@@ -89,6 +91,10 @@ export class Wal {
     this.saveCursor = this.db.prepare('UPDATE delivery_cursor SET seq = ? WHERE id = 1');
     this.clearAhead = this.db.prepare('DELETE FROM delivered_ahead');
     this.insertAhead = this.db.prepare('INSERT INTO delivered_ahead (seq) VALUES (?)');
+    this.pendingTopicsStmt = this.db.prepare(
+      'SELECT topic, min(received_at) AS since FROM events WHERE seq > ? GROUP BY topic',
+    );
+    this.eventIdAtStmt = this.db.prepare('SELECT event_id FROM events WHERE seq = ?').pluck();
     // Recovery reads two index ends and the small ahead table: no scan of the log.
     const maxSeq = (this.db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, this.loadDelivery().cursor);
@@ -126,6 +132,26 @@ export class Wal {
     }
   }
 
+  /**
+   * Appends `record` as a new event (next seq) in place of the finished event `oldSeq`, whose row is
+   * removed so the eventId stays unique. Used to re-drive a dead letter.
+   */
+  replaceEvent(oldSeq: number, record: WalRecord): number {
+    const before = this.lastSeqValue;
+    try {
+      return this.db.transaction(() => {
+        this.deleteRange.run(oldSeq, oldSeq);
+        const seq = this.lastSeqValue + 1;
+        this.insert.run(seq, record.eventId, record.aggregateId, record.topic, this.now(), record.body);
+        this.lastSeqValue = seq;
+        return seq;
+      })();
+    } catch (err) {
+      this.lastSeqValue = before;
+      throw new WalUnavailableError(`WAL append failed: ${(err as Error).message}`, err);
+    }
+  }
+
   /** Events with seq > `afterSeq`, in seq order. */
   readAfter(afterSeq: number, limit: number): StoredEvent[] {
     return this.readAfterStmt.all(afterSeq, limit) as StoredEvent[];
@@ -133,6 +159,23 @@ export class Wal {
 
   findEvent(eventId: string): { seq: number; topic: string; receivedAt: number } | undefined {
     return this.findById.get(eventId) as { seq: number; topic: string; receivedAt: number } | undefined;
+  }
+
+  /**
+   * Each topic of the events with seq > `afterSeq`, with the earliest time one of them was received
+   * (one range scan; used at start-up and after failures).
+   */
+  topicsAfter(afterSeq: number): Array<{ topic: string; since: number }> {
+    return this.pendingTopicsStmt.all(afterSeq) as Array<{ topic: string; since: number }>;
+  }
+
+  eventIdAt(seq: number): string | undefined {
+    return this.eventIdAtStmt.get(seq) as string | undefined;
+  }
+
+  /** The SQLite handle, for the other stores kept in the same file (dead letters). */
+  get database(): Database {
+    return this.db;
   }
 
   receivedAt(seq: number): number | undefined {

@@ -8,12 +8,14 @@ import { pino } from 'pino';
 import { assertPerKeyOrder, consumeAll } from '../../../test/support/consumer.js';
 import { startMockBusProcess } from '../../../test/support/mock-bus-process.js';
 import { waitFor } from '../../../test/support/wait-for.js';
+import { DeadLetterStore } from '../../wal/dead-letter-store.js';
 import { Wal, WalConfigSchema } from '../../wal/wal.js';
 import { EmbeddedBus } from './embedded-bus.js';
 import { createEncoderPool } from './encoder-pool.js';
 import { Forwarder, ForwarderConfigSchema } from './forwarder.js';
 import { KafkaConfigSchema, producerConfig } from './kafka-config.js';
 import { KafkaProducer } from './kafka-producer.js';
+import { PartitionTailReader, ReconcileConfigSchema } from './partition-tail.js';
 
 // Fast unit tests on librdkafka's mock cluster; outages against a real broker are in test/.
 
@@ -61,7 +63,9 @@ async function forwarderFor(
     },
     close: () => pool.close(),
   };
-  const forwarder = new Forwarder(ForwarderConfigSchema.parse(overrides), { wal, producer, encoder, log });
+  const tail = new PartitionTailReader(ReconcileConfigSchema.parse({ timeoutMs: 10_000 }), { bootstrap, gatewayId: 'fw', clientConfig: {}, timeIndex: false });
+  const deadLetters = new DeadLetterStore(wal);
+  const forwarder = new Forwarder(ForwarderConfigSchema.parse(overrides), { wal, producer, encoder, tail, deadLetters, gatewayId: 'fw', log });
   producer.start();
   await waitFor('the producer to connect', () => producer.ready);
   await options.beforeForwarding?.();
@@ -73,7 +77,7 @@ async function forwarderFor(
       await encoder.close();
       await producer.stop();
     })());
-  return { forwarder, producer, batches, lines, stop };
+  return { forwarder, producer, batches, lines, deadLetters, stop };
 }
 
 describe('forwarder', () => {
@@ -174,7 +178,7 @@ describe('forwarder', () => {
     }
   });
 
-  it('a record Kafka refuses stays pending and is retried with backoff; nothing behind it overtakes it', async () => {
+  it('a record librdkafka can never take goes to the dead-letter store; the events behind it flow on', async () => {
     const bus = new EmbeddedBus();
     const bootstrap = await bus.start();
     const wal = new Wal(WalConfigSchema.parse({ path: join(mkdtempSync(join(tmpdir(), 'fw-')), 'wal.db') }));
@@ -190,18 +194,49 @@ describe('forwarder', () => {
       { producer: { 'message.max.bytes': 2000 } },
     );
     try {
-      await waitFor('three retries', () => f.lines.filter((l) => l.msg === 'kafka delivery failed: retrying from the delivered cursor').length >= 3);
-      const retries = f.lines.filter((l) => l.msg === 'kafka delivery failed: retrying from the delivered cursor');
-      assert.deepEqual(retries.slice(0, 3).map((l) => l.attempt), [1, 2, 3], 'consecutive attempts back off');
-      assert.match(String(retries[0]!.lastError), /seq 50/);
+      await waitFor('everything finished', () => f.forwarder.stats().deliveredCursor === 100);
       await f.stop();
-      assert.equal(wal.loadDelivery().cursor, 49, 'everything before the refused record is delivered');
-      assert.equal(f.forwarder.stats().pendingEvents, 51, 'the refused record and those behind it stay pending');
-      const records = await consumeAll(bootstrap, ['fw-refused'], 49, { settleMs: 500 });
-      assert.deepEqual(records.map((r) => Number(r.headers['gateway-seq'])), Array.from({ length: 49 }, (_, i) => i + 1), 'each delivered once, in order');
+      assert.equal(f.forwarder.stats().pendingEvents, 0);
+      const dead = f.deadLetters.list(0, 10);
+      assert.deepEqual(dead.map((d) => [d.seq, d.eventId, d.error.code]), [[50, 'e50', 'ERR_MSG_SIZE_TOO_LARGE']]);
+      assert.equal((f.deadLetters.get(50)!.event as { payload: { pad: string } }).payload.pad.length, 5000, 'the event is kept whole');
+      assert.ok(!f.lines.some((l) => l.msg === 'kafka delivery failed: retrying from the delivered cursor'), 'not retried: it cannot succeed');
+      const records = await consumeAll(bootstrap, ['fw-refused'], 99, { settleMs: 500 });
+      const expected = Array.from({ length: 100 }, (_, i) => i + 1).filter((s) => s !== 50);
+      assert.deepEqual(records.map((r) => Number(r.headers['gateway-seq'])), expected, 'every other record once, in order');
     } finally {
       await f.stop();
       wal.close();
+      await bus.stop();
+    }
+  });
+
+  it('after a crash, reads back what Kafka already has and sends only the rest', async () => {
+    const bus = new EmbeddedBus();
+    const bootstrap = await bus.start();
+    const walPath = join(mkdtempSync(join(tmpdir(), 'fw-')), 'wal.db');
+    const wal = fillWal(walPath, 300);
+    // First life: everything delivered, then the record of it is undone, as if killed before recording.
+    const f = await forwarderFor(wal, bootstrap, { deliveryCommitIntervalMs: 3_600_000 });
+    await waitFor('all 300 delivered', () => f.forwarder.stats().deliveredCursor === 300);
+    await f.stop();
+    wal.saveDelivery(0, []);
+    append(wal, 301, 400); // and 100 more arrived that were never sent
+    wal.close();
+
+    const wal2 = new Wal(WalConfigSchema.parse({ path: walPath }));
+    const g = await forwarderFor(wal2, bootstrap, { deliveryCommitIntervalMs: 20 });
+    try {
+      await waitFor('all 400 finished', () => g.forwarder.stats().deliveredCursor === 400);
+      const line = g.lines.find((l) => l.msg === 'reconciled the WAL with kafka');
+      assert.equal(line?.alreadyInKafka, 300);
+      await g.stop();
+      const records = await consumeAll(bootstrap, ['fw-test'], 400, { settleMs: 500 });
+      const seqs = records.map((r) => Number(r.headers['gateway-seq'])).sort((a, b) => a - b);
+      assert.deepEqual(seqs, Array.from({ length: 400 }, (_, i) => i + 1), 'each once');
+    } finally {
+      await g.stop();
+      wal2.close();
       await bus.stop();
     }
   });

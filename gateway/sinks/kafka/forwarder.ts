@@ -1,11 +1,15 @@
 import CircuitBreaker from 'opossum';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import type Kafka from 'node-rdkafka';
 import { Notifier } from '../../lifecycle/notifier.js';
+import type { DeadLetterStore } from '../../wal/dead-letter-store.js';
 import { DeliveryTracker } from '../../wal/delivery-tracker.js';
-import type { Wal } from '../../wal/wal.js';
+import type { StoredEvent, Wal } from '../../wal/wal.js';
 import type { EncoderPool } from './encoder-pool.js';
+import { codeName, dispositionOf } from './kafka-errors.js';
 import type { Delivery, KafkaProducer, RecordReporter } from './kafka-producer.js';
+import { ReconcileConfigSchema, type TailReader } from './partition-tail.js';
 import type { EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -36,6 +40,10 @@ export const ForwarderConfigSchema = z.strictObject({
     .prefault({}),
   /** Partition and offset are remembered for this many recent deliveries (for GET /v1/events/{id}). */
   recentDeliveries: z.number().int().nonnegative().default(100_000),
+  /** Reading back what Kafka already has, at start-up and after failures (no duplicates). */
+  reconcile: ReconcileConfigSchema.prefault({}),
+  /** Dead letters are also copied to this topic when set (the dead-letter store stays the record). */
+  deadLetterTopic: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
 });
 export type ForwarderConfig = z.infer<typeof ForwarderConfigSchema>;
 
@@ -43,6 +51,11 @@ export interface ForwarderDeps {
   wal: Wal;
   producer: KafkaProducer;
   encoder: EncoderPool;
+  /** Reads back this gateway's records from Kafka to find deliveries whose report was lost. */
+  tail: TailReader;
+  deadLetters: DeadLetterStore;
+  /** Written into dead-letter copies, like the encoder does into records. */
+  gatewayId: string;
   log: Logger;
 }
 
@@ -51,10 +64,13 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 const IDLE_POLL_MS = 1000;
 
 /**
- * Moves events from the WAL to Kafka in seq order. A row is finished only by its delivery report.
- * Any record Kafka does not confirm stops the flow: once nothing is in flight, reading restarts at
- * the delivered cursor after a backoff, skipping what was confirmed meanwhile, so nothing is
- * dropped and nothing produced after a failure overtakes the failed record.
+ * Moves events from the WAL to Kafka in seq order. A row is finished only by its delivery report
+ * (or, for an event Kafka refuses permanently, by its entry in the dead-letter store).
+ * Any record Kafka does not confirm stops the flow: once nothing is in flight, what Kafka already
+ * has is read back from the partitions (a report may be lost while the record was written), then
+ * reading restarts at the delivered cursor after a backoff, skipping what was confirmed, so nothing
+ * is dropped, nothing is sent twice, and nothing produced after a failure overtakes the failed record.
+ * The same read-back runs at start-up, for deliveries confirmed just before a crash.
  */
 export class Forwarder {
   private readonly tracker: DeliveryTracker;
@@ -63,6 +79,11 @@ export class Forwarder {
   private readonly backoff: RetryBackoff;
   private readonly recent = new Map<number, { partition: number; offset: number }>();
   private readonly reporter: RecordReporter;
+  /** Records refused with a batch-level error: each is sent again alone before it is judged. */
+  private readonly suspects = new Map<number, Kafka.LibrdKafkaError>();
+  /** The suspect currently travelling alone; nothing else is handed over meanwhile. */
+  private isolating: number | undefined;
+  private needsReconcile: boolean;
   private readPos: number;
   private persistedCursor: number;
   private mustSave = false;
@@ -80,15 +101,11 @@ export class Forwarder {
     this.tracker = new DeliveryTracker(saved.cursor, saved.ahead);
     this.persistedCursor = saved.cursor;
     this.readPos = this.tracker.cursor;
+    this.needsReconcile = this.pendingCount() > 0;
     this.backoff = new RetryBackoff(config.retry.initialMs, config.retry.maxMs);
     this.reporter = {
       delivered: (d) => this.delivered(d),
-      failed: (seq, err) => {
-        // The first failure of an episode is the one that matters; those behind it follow from it.
-        if (!this.rewind) this.lastErrorText = `seq ${seq}: ${err.message}`;
-        this.rewind = true;
-        this.wake.notify();
-      },
+      failed: (seq, err, local) => this.failed(seq, err, local),
     };
     this.breaker = new CircuitBreaker((batch: EncodedBatch) => deps.producer.send(batch, this.reporter), {
       timeout: config.breaker.timeoutMs,
@@ -138,14 +155,22 @@ export class Forwarder {
     return { delivered: true, ...this.recent.get(seq) };
   }
 
-  stats(): { pendingEvents: number; deliveredCursor: number; inFlight: number; oldestPendingAgeMs: number | null; lastError?: string } {
-    const pendingEvents = this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
+  stats(): {
+    pendingEvents: number;
+    deliveredCursor: number;
+    inFlight: number;
+    oldestPendingAgeMs: number | null;
+    reconciling: boolean;
+    lastError?: string;
+  } {
+    const pendingEvents = this.pendingCount();
     const oldest = pendingEvents > 0 ? this.deps.wal.receivedAt(this.tracker.cursor + 1) : undefined;
     return {
       pendingEvents,
       deliveredCursor: this.tracker.cursor,
       inFlight: this.deps.producer.outstanding,
       oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, Date.now() - oldest),
+      reconciling: this.needsReconcile,
       ...(this.lastErrorText ? { lastError: this.lastErrorText } : {}),
     };
   }
@@ -170,6 +195,10 @@ export class Forwarder {
     );
   }
 
+  private pendingCount(): number {
+    return this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
+  }
+
   private async run(): Promise<void> {
     const { wal, producer, encoder, log } = this.deps;
     while (!this.stopping) {
@@ -183,11 +212,21 @@ export class Forwarder {
         await this.sleepUnlessStopping(delay);
         this.readPos = this.tracker.cursor;
         this.rewind = false;
+        // A record reported failed may still have been written (e.g. a timeout while in flight).
+        this.needsReconcile = true;
+        continue;
+      }
+      if (!producer.ready) {
+        await this.wake.wait(IDLE_POLL_MS);
+        continue;
+      }
+      if (this.needsReconcile) {
+        await this.reconcileOrWait();
         continue;
       }
       const room = this.config.maxInFlightEvents - producer.outstanding;
-      const probing = this.breaker.halfOpen;
-      if (!producer.ready || this.breaker.opened || room <= 0 || (probing && producer.outstanding > 0)) {
+      const waitForQuiet = this.breaker.halfOpen || this.isolating !== undefined;
+      if (this.breaker.opened || room <= 0 || (waitForQuiet && producer.outstanding > 0)) {
         await this.wake.wait(IDLE_POLL_MS);
         continue;
       }
@@ -196,14 +235,27 @@ export class Forwarder {
         await this.wake.wait(IDLE_POLL_MS);
         continue;
       }
-      this.readPos = rows[rows.length - 1]!.seq;
       // After a rewind, rows confirmed meanwhile are skipped rather than sent twice.
-      const todo = rows.filter((r) => !this.tracker.isDelivered(r.seq));
+      let todo = rows.filter((r) => !this.tracker.isDelivered(r.seq));
+      const suspect = todo.findIndex((r) => this.suspects.has(r.seq));
+      if (suspect === 0) {
+        // Alone, so its batch-mates cannot be what the broker refuses. Wait until nothing is in flight.
+        if (producer.outstanding > 0) {
+          await this.wake.wait(IDLE_POLL_MS);
+          continue;
+        }
+        todo = todo.slice(0, 1);
+        this.isolating = todo[0]!.seq;
+      } else if (suspect > 0) {
+        todo = todo.slice(0, suspect);
+      }
+      this.readPos = todo.length > 0 ? todo[todo.length - 1]!.seq : rows[rows.length - 1]!.seq;
       if (todo.length === 0) continue;
       const batch = await encoder.encode(todo);
       // A failure reported while encoding means this batch would overtake a failed record.
       if (this.rewind || this.stopping) {
         this.rewind = true;
+        this.isolating = undefined;
         continue;
       }
       this.breaker.fire(batch).then(
@@ -215,6 +267,7 @@ export class Forwarder {
           // Open breaker: the batch was never handed over. Timeout: it may still be delivered.
           // Either way reading restarts at the cursor once nothing is in flight.
           this.lastErrorText ??= err.message;
+          if (producer.outstanding === 0) this.isolating = undefined;
           this.rewind = true;
           this.wake.notify();
         },
@@ -222,8 +275,50 @@ export class Forwarder {
     }
   }
 
+  /**
+   * Reads back this gateway's records from the partitions pending events go to, and finishes every
+   * pending row Kafka already has (same seq and eventId). Runs with nothing in flight.
+   */
+  private async reconcileOrWait(): Promise<void> {
+    const { wal, producer, tail, log } = this.deps;
+    if (producer.outstanding > 0) {
+      await this.wake.wait(IDLE_POLL_MS);
+      return;
+    }
+    if (this.pendingCount() <= 0) {
+      this.needsReconcile = false;
+      return;
+    }
+    const started = Date.now();
+    const topics = wal.topicsAfter(this.tracker.cursor);
+    let found;
+    try {
+      found = await tail.read(topics);
+    } catch (err) {
+      const delay = this.backoff.next();
+      this.lastErrorText = `reading back from kafka: ${(err as Error).message}`;
+      log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot read back from kafka yet; nothing is sent until it succeeds');
+      await this.sleepUnlessStopping(delay);
+      return;
+    }
+    let recovered = 0;
+    for (const r of found) {
+      if (this.tracker.isDelivered(r.seq) || wal.eventIdAt(r.seq) !== r.eventId) continue;
+      this.delivered({ seq: r.seq, topic: r.topic, partition: r.partition, offset: r.offset });
+      recovered++;
+    }
+    this.needsReconcile = false;
+    this.readPos = this.tracker.cursor;
+    log.info(
+      { topics: topics.map((t) => t.topic), ownRecordsRead: found.length, alreadyInKafka: recovered, pendingEvents: this.pendingCount(), ms: Date.now() - started },
+      'reconciled the WAL with kafka',
+    );
+  }
+
   private delivered(d: Delivery): void {
     this.tracker.complete(d.seq);
+    if (this.isolating === d.seq) this.isolating = undefined;
+    this.suspects.delete(d.seq);
     if (this.config.recentDeliveries > 0) {
       this.recent.set(d.seq, { partition: d.partition, offset: d.offset });
       if (this.recent.size > this.config.recentDeliveries) {
@@ -231,6 +326,73 @@ export class Forwarder {
       }
     }
     this.wake.notify();
+  }
+
+  /** Returns false when the failure was dealt with (dead letter), true when the record must be retried. */
+  private failed(seq: number, err: Kafka.LibrdKafkaError, local: boolean): boolean {
+    const disposition = dispositionOf(err.code, local);
+    const wasIsolated = this.isolating === seq;
+    if (wasIsolated) this.isolating = undefined;
+    if ((disposition === 'poison' || (disposition === 'suspect' && wasIsolated)) && this.deadLetter(seq, err)) {
+      return false;
+    }
+    if (disposition === 'suspect') this.suspects.set(seq, err);
+    // The first failure of an episode is the one that matters; those behind it follow from it.
+    if (!this.rewind) this.lastErrorText = `seq ${seq}: ${err.message}`;
+    this.rewind = true;
+    this.wake.notify();
+    return true;
+  }
+
+  /** Stores the event as a dead letter and finishes its row; false if it could not be stored. */
+  private deadLetter(seq: number, err: Kafka.LibrdKafkaError): boolean {
+    const { wal, deadLetters, log } = this.deps;
+    const event = wal.readAfter(seq - 1, 1)[0];
+    if (!event || event.seq !== seq) return false;
+    const error = { code: codeName(err.code), message: err.message };
+    try {
+      deadLetters.add(event, error);
+    } catch (e) {
+      log.error({ err: e, seq }, 'could not store a dead letter; the event stays pending');
+      return false;
+    }
+    this.suspects.delete(seq);
+    this.tracker.complete(seq);
+    log.error({ seq, eventId: event.eventId, topic: event.topic, error }, 'kafka refused the event permanently: moved to the dead-letter store');
+    if (this.config.deadLetterTopic) this.copyToDeadLetterTopic(event, error, this.config.deadLetterTopic);
+    this.wake.notify();
+    return true;
+  }
+
+  /** Best effort: the store is the record of dead letters; the topic is a convenience for consumers. */
+  private copyToDeadLetterTopic(event: StoredEvent, error: { code: string; message: string }, topic: string): void {
+    const { producer, log } = this.deps;
+    const value = Buffer.from(event.body);
+    const batch: EncodedBatch = {
+      records: [{
+        seq: -event.seq, // its own key among the records awaiting reports
+        topic,
+        key: event.aggregateId,
+        timestamp: event.receivedAt,
+        headers: [
+          { 'event-id': event.eventId },
+          { 'dead-letter-topic': event.topic },
+          { 'dead-letter-error-code': error.code },
+          { 'dead-letter-error': error.message },
+          { 'gateway-id': this.deps.gatewayId },
+          { 'gateway-seq': String(event.seq) },
+        ],
+      }],
+      values: new Uint8Array(value.buffer, value.byteOffset, value.length),
+      ends: Uint32Array.of(value.length),
+    };
+    producer.send(batch, {
+      delivered: () => log.info({ seq: event.seq, topic }, 'dead letter copied to the dead-letter topic'),
+      failed: (_seq, err) => {
+        log.error({ seq: event.seq, topic, err: err.message }, 'could not copy a dead letter to the dead-letter topic (it stays in the store)');
+        return false;
+      },
+    }).catch(() => {});
   }
 
   private saveDelivery(): void {

@@ -55,3 +55,10 @@ export function producerConfig(config: KafkaConfig, bootstrap: string, gatewayId
     dr_cb: true,
   } as ProducerGlobalConfig;
 }
+
+/** The connection and security settings of the pass-through, for the gateway's other Kafka clients. */
+export function clientConnectionConfig(config: KafkaConfig): Record<string, string | number | boolean> {
+  return Object.fromEntries(
+    Object.entries(config.producer).filter(([k]) => /^(security\.|sasl\.|ssl\.|socket\.|broker\.address\.family)/.test(k)),
+  );
+}

@@ -1,5 +1,6 @@
 import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
+import { dispositionOf } from './kafka-errors.js';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -13,8 +14,12 @@ export interface Delivery {
 /** Told the fate of each record of a batch, exactly once per record. */
 export interface RecordReporter {
   delivered(d: Delivery): void;
-  /** Kafka did not confirm the record (error or message timeout): it is not in Kafka. */
-  failed(seq: number, err: Kafka.LibrdKafkaError): void;
+  /**
+   * Kafka did not confirm the record (error or message timeout). `local`: produce() refused it, so
+   * it never left the process. Returns true when this fails the batch, false when the reporter
+   * dealt with it (a dead letter) and the batch may still succeed.
+   */
+  failed(seq: number, err: Kafka.LibrdKafkaError, local: boolean): boolean;
 }
 
 interface BatchState {
@@ -130,11 +135,18 @@ export class KafkaProducer {
         try {
           this.producer.produce(r.topic, null, valueOf(batch, i), r.key, r.timestamp, r.seq, r.headers);
           this.awaiting.set(r.seq, state);
-        } catch (err) {
-          // Not handed over (e.g. local queue full): fail it and the rest of the batch now.
+        } catch (e) {
+          const err = e as Kafka.LibrdKafkaError;
+          this.awaiting.set(r.seq, state);
+          // A record librdkafka can never take (too large, bad topic) fails alone; the rest go on.
+          if (dispositionOf(err.code, true) === 'poison') {
+            this.onReport(err, { opaque: r.seq } as Kafka.DeliveryReport, true);
+            continue;
+          }
+          // Not handed over for now (e.g. local queue full): fail it and the rest of the batch.
           for (let j = i; j < batch.records.length; j++) {
             this.awaiting.set(batch.records[j]!.seq, state);
-            this.onReport(err as Kafka.LibrdKafkaError, { opaque: batch.records[j]!.seq } as Kafka.DeliveryReport);
+            this.onReport(err, { opaque: batch.records[j]!.seq } as Kafka.DeliveryReport, true);
           }
           return;
         }
@@ -154,14 +166,13 @@ export class KafkaProducer {
     this.connectedFlag = false;
   }
 
-  private onReport(err: Kafka.LibrdKafkaError | null | undefined, report: Kafka.DeliveryReport): void {
+  private onReport(err: Kafka.LibrdKafkaError | null | undefined, report: Kafka.DeliveryReport, local = false): void {
     const seq = report.opaque as number;
     const state = this.awaiting.get(seq);
     if (!state) return;
     this.awaiting.delete(seq);
     if (err) {
-      state.error ??= err;
-      state.reporter.failed(seq, err);
+      if (state.reporter.failed(seq, err, local)) state.error ??= err;
     } else {
       this.connectedFlag = true;
       state.reporter.delivered({ seq, topic: report.topic, partition: report.partition, offset: report.offset });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { BadRequestError, GatewayError } from '../../errors.js';
 import type { Ingest } from '../../pipeline/ingest.js';
+import type { DeadLetter, DeadLetterSummary } from '../../wal/dead-letter-store.js';
 import { bodyFormat, parseEvents } from './parse-events.js';
 import { readBody } from './read-body.js';
 import { sendError, sendJson } from './respond.js';
@@ -25,8 +26,16 @@ export interface HttpSourceDeps {
   lookup: (eventId: string) => Record<string, unknown> | undefined;
   /** Readiness and the figures shown on /health/ready. */
   health: () => { ready: boolean; report: Record<string, unknown> };
+  /** Admin access to the dead-letter store. */
+  deadLetters: {
+    list(afterSeq: number, limit: number): DeadLetterSummary[];
+    get(seq: number): DeadLetter | undefined;
+    redrive(seq: number): { seq: number; redrivenSeq: number };
+  };
   log: Logger;
 }
+
+const DEAD_LETTER = /^\/admin\/dead-letters\/(\d+)(\/redrive)?$/;
 
 /** HTTP intake (`POST /v1/events`), event lookup and health, on node:http. */
 export class HttpSource {
@@ -99,6 +108,22 @@ export class HttpSource {
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
       return this.getEvent(decodePathSegment(path.slice('/v1/events/'.length)), res);
     }
+    if (path === '/admin/dead-letters') {
+      if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+      return this.listDeadLetters(req, res);
+    }
+    const dl = DEAD_LETTER.exec(path);
+    if (dl) {
+      const seq = Number(dl[1]);
+      if (dl[2]) {
+        if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
+        return sendJson(res, 200, this.deps.deadLetters.redrive(seq));
+      }
+      if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
+      const found = this.deps.deadLetters.get(seq);
+      if (!found) return sendJson(res, 404, { error: { code: 'dead_letter_not_found', message: `no dead letter with seq ${seq}` } });
+      return sendJson(res, 200, found);
+    }
     if (path === '/health/live') return sendJson(res, 200, { status: 'live' });
     if (path === '/health/ready') {
       const h = this.deps.health();
@@ -131,6 +156,14 @@ export class HttpSource {
     sendJson(res, status, { accepted, duplicates, rejected, results });
   }
 
+  private listDeadLetters(req: IncomingMessage, res: ServerResponse): void {
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const after = intParam(query, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(query, 'limit', 100, 1, 1000);
+    const items = this.deps.deadLetters.list(after, limit);
+    sendJson(res, 200, { items, ...(items.length === limit ? { next: `/admin/dead-letters?after=${items[items.length - 1]!.seq}&limit=${limit}` } : {}) });
+  }
+
   private async getEvent(eventId: string, res: ServerResponse): Promise<void> {
     const found = this.deps.lookup(eventId);
     if (!found) return sendJson(res, 404, { error: { code: 'event_not_found', message: `no event with eventId '${eventId}' is retained` } });
@@ -140,6 +173,16 @@ export class HttpSource {
 
 function methodNotAllowed(res: ServerResponse, allow: string): void {
   sendJson(res, 405, { error: { code: 'method_not_allowed', message: `use ${allow}` } }, { allow });
+}
+
+function intParam(query: URLSearchParams, name: string, fallback: number, min: number, max: number): number {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) {
+    throw new BadRequestError('invalid_query', `query parameter '${name}' must be an integer from ${min} to ${max}`);
+  }
+  return n;
 }
 
 function decodePathSegment(segment: string): string {

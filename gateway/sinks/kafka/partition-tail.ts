@@ -1,0 +1,141 @@
+import Kafka from 'node-rdkafka';
+import { z } from 'zod';
+
+export const ReconcileConfigSchema = z.strictObject({
+  /** At most this many records are read back per partition; older ones are assumed absent. */
+  maxRecordsPerPartition: z.number().int().positive().default(1_000_000),
+  /** Reading back must finish within this time, else it is retried (nothing is sent meanwhile). */
+  timeoutMs: z.number().int().positive().default(60_000),
+  /**
+   * Reading starts this long before the oldest pending event was received, in case record
+   * timestamps come from a broker clock behind ours (LogAppendTime) or ours stepped back.
+   */
+  clockSkewMs: z.number().int().nonnegative().default(300_000),
+});
+export type ReconcileConfig = z.infer<typeof ReconcileConfigSchema>;
+
+/** A record this gateway wrote, found in a partition. */
+export interface OwnRecord {
+  seq: number;
+  topic: string;
+  eventId: string;
+  partition: number;
+  offset: number;
+}
+
+export interface TailReader {
+  /** This gateway's records in each topic since `since` (epoch ms), by the gateway-* headers. */
+  read(topics: ReadonlyArray<{ topic: string; since: number }>): Promise<OwnRecord[]>;
+}
+
+type Client = Kafka.KafkaConsumer;
+
+/**
+ * Reads back the tails of partitions with a short-lived consumer (assigned partitions, no group
+ * membership, nothing committed). Where to start is found by timestamp (`offsetsForTimes`), so only
+ * records produced since the oldest pending event are read, capped per partition.
+ */
+export class PartitionTailReader implements TailReader {
+  constructor(
+    private readonly config: ReconcileConfig,
+    private readonly deps: {
+      bootstrap: string;
+      gatewayId: string;
+      clientConfig: Record<string, unknown>;
+      /** False for the embedded bus: librdkafka's mock cluster does not look offsets up by time. */
+      timeIndex: boolean;
+    },
+  ) {}
+
+  async read(topics: ReadonlyArray<{ topic: string; since: number }>): Promise<OwnRecord[]> {
+    if (topics.length === 0) return [];
+    const deadline = Date.now() + this.config.timeoutMs;
+    const consumer = new Kafka.KafkaConsumer(
+      {
+        ...(this.deps.clientConfig as Kafka.ConsumerGlobalConfig),
+        'bootstrap.servers': this.deps.bootstrap,
+        'group.id': `edge-gateway-${this.deps.gatewayId}-reconcile`,
+        'client.id': `edge-gateway-${this.deps.gatewayId}-reconcile`,
+        'enable.auto.commit': false,
+        'enable.partition.eof': true,
+        'fetch.wait.max.ms': 50,
+      },
+      { 'auto.offset.reset': 'earliest' },
+    );
+    await call<Kafka.Metadata>((cb) => consumer.connect({ timeout: left(deadline) }, cb));
+    try {
+      const ends = new Map<string, number>();
+      const assignments: Kafka.Assignment[] = [];
+      for (const { topic, since } of topics) {
+        for (const partition of await partitionsOf(consumer, topic, deadline)) {
+          const marks = await call<Kafka.WatermarkOffsets>((cb) =>
+            consumer.queryWatermarkOffsets(topic, partition, left(deadline), cb),
+          );
+          if (marks.highOffset <= marks.lowOffset) continue;
+          let fromTime = marks.lowOffset;
+          if (this.deps.timeIndex) {
+            const [byTime] = await call<Kafka.TopicPartitionOffset[]>((cb) =>
+              consumer.offsetsForTimes([{ topic, partition, offset: since - this.config.clockSkewMs }], left(deadline), cb),
+            );
+            // -1: no record at or after that time, so none of ours either.
+            fromTime = byTime && byTime.offset >= 0 ? byTime.offset : marks.highOffset;
+          }
+          const start = Math.max(marks.lowOffset, fromTime, marks.highOffset - this.config.maxRecordsPerPartition);
+          if (start >= marks.highOffset) continue;
+          assignments.push({ topic, partition, offset: start });
+          ends.set(`${topic}/${partition}`, marks.highOffset);
+        }
+      }
+      if (assignments.length === 0) return [];
+      const found: OwnRecord[] = [];
+      consumer.on('partition.eof', (eof) => {
+        if (eof.offset >= (ends.get(`${eof.topic}/${eof.partition}`) ?? 0)) ends.delete(`${eof.topic}/${eof.partition}`);
+      });
+      consumer.assign(assignments);
+      while (ends.size > 0) {
+        if (Date.now() > deadline) throw new Error(`reading back partition tails took longer than ${this.config.timeoutMs} ms`);
+        const batch = await call<Kafka.Message[]>((cb) => consumer.consume(5000, cb));
+        for (const m of batch) {
+          const key = `${m.topic}/${m.partition}`;
+          const end = ends.get(key);
+          if (end !== undefined && m.offset >= end - 1) ends.delete(key);
+          const own = ownRecord(m, this.deps.gatewayId);
+          if (own) found.push(own);
+        }
+      }
+      return found;
+    } finally {
+      await new Promise<void>((resolve) => consumer.disconnect(() => resolve()));
+    }
+  }
+}
+
+/** Pure: the gateway-* headers of a record, when this gateway wrote it. */
+export function ownRecord(m: Pick<Kafka.Message, 'headers' | 'topic' | 'partition' | 'offset'>, gatewayId: string): OwnRecord | undefined {
+  let id: string | undefined;
+  let seq: string | undefined;
+  let eventId: string | undefined;
+  for (const h of m.headers ?? []) {
+    for (const k in h) {
+      if (k === 'gateway-id') id = h[k]!.toString();
+      else if (k === 'gateway-seq') seq = h[k]!.toString();
+      else if (k === 'event-id') eventId = h[k]!.toString();
+    }
+  }
+  if (id !== gatewayId || seq === undefined || eventId === undefined) return undefined;
+  return { seq: Number(seq), topic: m.topic, eventId, partition: m.partition, offset: m.offset };
+}
+
+async function partitionsOf(consumer: Client, topic: string, deadline: number): Promise<number[]> {
+  const md = await call<Kafka.Metadata>((cb) => consumer.getMetadata({ topic, timeout: left(deadline) }, cb));
+  // A topic that does not exist (yet) holds nothing of ours.
+  return md.topics.find((t) => t.name === topic)?.partitions.map((p) => p.id) ?? [];
+}
+
+function left(deadline: number): number {
+  return Math.max(1, deadline - Date.now());
+}
+
+function call<T>(fn: (cb: (err: Kafka.LibrdKafkaError | null | undefined | Error, value: T) => void) => void): Promise<T> {
+  return new Promise((resolve, reject) => fn((err, value) => (err ? reject(err) : resolve(value))));
+}
