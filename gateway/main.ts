@@ -11,6 +11,7 @@ import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { GroupCommit } from './wal/group-commit.js';
 import { Wal } from './wal/wal.js';
+import { WalBudget } from './wal/wal-budget.js';
 
 export interface RunningGateway {
   http: AddressInfo;
@@ -53,9 +54,13 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     forwarder.start();
     cleanups.push((deadline) => forwarder.stop(deadline));
 
+    const budget = new WalBudget(config.wal.budget, { wal, pendingEvents: () => forwarder.stats().pendingEvents, log });
+    budget.start();
+    cleanups.push(() => budget.stop());
+
     const commit = new GroupCommit(wal);
     commit.onAppended(() => forwarder.notifyAppended());
-    const ingest = new Ingest(config.kafka, { commit });
+    const ingest = new Ingest(config.kafka, { commit, budget });
 
     const http = new HttpSource(config.http, {
       ingest,
@@ -72,7 +77,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
           receivedAt: new Date(e.receivedAt).toISOString(),
         };
       },
-      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer }),
+      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer, budget }),
     });
     const address = await http.start();
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
