@@ -50,7 +50,7 @@ export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: 
 const resumeMark = (max: number, config: WalBudgetConfig) => Math.floor((max * config.resumeAtPercent) / 100);
 
 export interface WalBudgetDeps {
-  wal: Pick<Wal, 'usedBytes' | 'prune' | 'loadDelivery'>;
+  wal: Pick<Wal, 'usedBytes' | 'prune' | 'loadDelivery' | 'checkpoint'>;
   /** Events in the WAL not yet confirmed by Kafka (the forwarder knows). */
   pendingEvents: () => number;
   log: Logger;
@@ -143,6 +143,8 @@ export class WalBudget {
       const n = this.deps.wal.prune(this.deps.wal.loadDelivery().cursor, { retentionMs: 0, maxRows: EARLY_PRUNE_ROWS });
       if (n === 0) return;
       this.earlyPruned += n;
+      // The deletes went to the -wal file: fold it back so the freed pages count as free.
+      this.deps.wal.checkpoint();
       if (!this.pruningEarly) {
         this.pruningEarly = true;
         this.deps.log.warn(

@@ -230,6 +230,15 @@ export class Wal {
     }
   }
 
+  /**
+   * Copies the -wal file into the database and truncates it to zero, so space freed by pruning
+   * shows (and is usable) at once. Costs an fsync; only done under byte pressure. A reader in
+   * progress can keep it from completing: then it does what it can and the rest is done later.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
