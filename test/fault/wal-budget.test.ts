@@ -90,6 +90,7 @@ async function outage(o: Outage): Promise<{ load: LoadResult; maxPendingSeen: nu
       pausedLogs: gw.logs.filter((l) => String(l.msg).startsWith('intake paused')).length,
       resumedLogs: gw.logs.filter((l) => l.msg === 'intake resumed').length,
       earlyPrunedEvents: ready.wal.budget.earlyPrunedEvents,
+      errorLogs: [...new Set(gw.logs.filter((l) => Number(l.level) >= 50).map((l) => l.msg))],
     }));
     assert.equal(load.result.acknowledged, o.events);
     assert.equal(missing, 0, 'every acknowledged event is in Kafka');
