@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -141,6 +142,7 @@ describe('WAL budget against a real Kafka broker', () => {
     assert.ok(gw.logs.some((l) => /before wal.retentionMs/.test(String(l.msg))), 'delivered events were pruned early to free space');
     const exit = await gw.kill('SIGTERM');
     assert.equal(exit.code, 0);
+    assert.ok(statSync(walPath).size <= maxFileBytes, `the database file stayed within wal.maxFileBytes (${statSync(walPath).size})`);
     const db = new BetterSqlite3(walPath, { readonly: true });
     try {
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
