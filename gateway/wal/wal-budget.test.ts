@@ -63,7 +63,7 @@ describe('WAL budget on a real SQLite file', () => {
     });
     budget.admit();
     pending = 10;
-    const err = assert.throws(() => budget.admit(), (e: unknown) => {
+    assert.throws(() => budget.admit(), (e: unknown) => {
       assert.ok(e instanceof WalBudgetExceededError);
       assert.equal(e.code, 'wal_budget_exceeded');
       assert.equal(e.status, 503);
@@ -71,7 +71,6 @@ describe('WAL budget on a real SQLite file', () => {
       assert.match(e.message, /10 events not yet delivered.*maxPendingEvents = 10.*resumes below 5/);
       return true;
     });
-    void err;
     pending = 7;
     assert.throws(() => budget.admit(), WalBudgetExceededError, 'still paused above the resume mark');
     assert.equal(budget.report().intake, 'paused');
