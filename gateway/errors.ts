@@ -15,6 +15,8 @@ export class GatewayError extends Error {
     message: string,
     readonly status = 500,
     readonly details: FieldError[] = [],
+    /** For 503s: when the sender should try again (the HTTP `Retry-After` header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'GatewayError';
@@ -34,6 +36,22 @@ export class WalUnavailableError extends GatewayError {
   constructor(message: string, override readonly cause?: unknown) {
     super('wal_unavailable', message, 503);
     this.name = 'WalUnavailableError';
+  }
+}
+
+/** The WAL could not commit because the disk (or `wal.maxFileBytes`) is full: nothing of the group is stored. */
+export class WalDiskFullError extends GatewayError {
+  constructor(message: string, retryAfterSeconds: number, override readonly cause?: unknown) {
+    super('wal_disk_full', message, 503, [], retryAfterSeconds);
+    this.name = 'WalDiskFullError';
+  }
+}
+
+/** Intake is paused: the undelivered backlog or the WAL's size is at its budget (`wal.budget`). */
+export class WalBudgetExceededError extends GatewayError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super('wal_budget_exceeded', message, 503, [], retryAfterSeconds);
+    this.name = 'WalBudgetExceededError';
   }
 }
 

@@ -13,6 +13,7 @@ import { HttpSource } from './sources/http/http-source.js';
 import { DeadLetterStore } from './wal/dead-letter-store.js';
 import { GroupCommit } from './wal/group-commit.js';
 import { Wal } from './wal/wal.js';
+import { WalBudget } from './wal/wal-budget.js';
 
 export interface RunningGateway {
   http: AddressInfo;
@@ -62,9 +63,13 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     forwarder.start();
     cleanups.push((deadline) => forwarder.stop(deadline));
 
+    const budget = new WalBudget(config.wal.budget, { wal, pendingEvents: () => forwarder.pendingEvents, log });
+    budget.start();
+    cleanups.push(() => budget.stop());
+
     const commit = new GroupCommit(wal);
     commit.onAppended(() => forwarder.notifyAppended());
-    const ingest = new Ingest(config.kafka, { commit });
+    const ingest = new Ingest(config.kafka, { commit, budget });
 
     const http = new HttpSource(config.http, {
       ingest,
@@ -81,7 +86,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
           receivedAt: new Date(e.receivedAt).toISOString(),
         };
       },
-      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer, deadLetters }),
+      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer, deadLetters, budget }),
       deadLetters: {
         list: (after, limit) => deadLetters.list(after, limit),
         get: (seq) => deadLetters.get(seq),

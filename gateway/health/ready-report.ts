@@ -2,6 +2,7 @@ import type { Forwarder } from '../sinks/kafka/forwarder.js';
 import type { KafkaProducer } from '../sinks/kafka/kafka-producer.js';
 import type { DeadLetterStore } from '../wal/dead-letter-store.js';
 import type { Wal } from '../wal/wal.js';
+import type { WalBudget } from '../wal/wal-budget.js';
 
 export const EMBEDDED_BUS_WARNING =
   'kafka.brokers is empty: events go to an in-memory embedded bus that is lost when the process exits; for trying the gateway only';
@@ -13,7 +14,7 @@ export const EMBEDDED_BUS_WARNING =
 export function readyReport(
   gatewayId: string,
   bus: { embedded: boolean; bootstrap: string },
-  deps: { wal: Wal; forwarder: Forwarder; producer: KafkaProducer; deadLetters: DeadLetterStore },
+  deps: { wal: Wal; forwarder: Forwarder; producer: KafkaProducer; deadLetters: DeadLetterStore; budget: WalBudget },
 ): { ready: boolean; report: Record<string, unknown> } {
   const s = deps.forwarder.stats();
   return {
@@ -27,6 +28,9 @@ export function readyReport(
         deliveredCursor: s.deliveredCursor,
         lastSeq: deps.wal.lastSeq,
         deadLetters: deps.deadLetters.openCount,
+        // A paused intake (503 wal_budget_exceeded / wal_disk_full) is flow control, not a fault:
+        // the gateway stays ready and resumes by itself as the backlog drains.
+        budget: deps.budget.report(),
       },
       kafka: {
         bus: bus.embedded ? 'embedded' : 'external',

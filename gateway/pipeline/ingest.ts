@@ -1,5 +1,6 @@
 import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
+import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/wal.js';
 import { canonicalJson, validateEnvelope } from './envelope.js';
 import { routeTopic, type RoutingConfig } from './routing.js';
@@ -10,16 +11,19 @@ export type Outcome =
   | { status: 'rejected'; eventId?: string; errors: FieldError[] };
 
 /**
- * The source-independent path of an event: validate, route, commit to the WAL. Resolves with one
- * outcome per input, in input order, only after the accepted ones are durable.
+ * The source-independent path of an event: admit, validate, route, commit to the WAL. Resolves with
+ * one outcome per input, in input order, only after the accepted ones are durable.
  */
 export class Ingest {
   constructor(
     private readonly config: RoutingConfig,
-    private readonly deps: { commit: GroupCommit },
+    private readonly deps: { commit: GroupCommit; budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'> },
   ) {}
 
   async submit(inputs: readonly unknown[]): Promise<Outcome[]> {
+    // Backpressure first, once per request: while intake is paused a request costs no validation
+    // and changes nothing; a request admitted is taken whole.
+    this.deps.budget?.admit();
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
@@ -35,7 +39,14 @@ export class Ingest {
       at.push(i);
     }
     if (records.length > 0) {
-      const stored = await this.deps.commit.append(records);
+      let stored;
+      try {
+        stored = await this.deps.commit.append(records);
+      } catch (err) {
+        this.deps.budget?.commitFailed(err);
+        throw err;
+      }
+      this.deps.budget?.commitSucceeded();
       for (let j = 0; j < stored.length; j++) {
         const s = stored[j]!;
         outcomes[at[j]!] = { status: s.duplicate ? 'duplicate' : 'accepted', eventId: records[j]!.eventId, seq: s.seq };

@@ -2,8 +2,9 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { z } from 'zod';
-import { WalUnavailableError } from '../errors.js';
+import { WalDiskFullError, WalUnavailableError } from '../errors.js';
 import { migrate } from './migrations.js';
+import { WalBudgetConfigSchema } from './wal-budget.js';
 
 export const WalConfigSchema = z.strictObject({
   path: z.string().min(1).default('./data/wal.db'),
@@ -12,6 +13,13 @@ export const WalConfigSchema = z.strictObject({
   /** Delivered events are kept this long, then pruned; it is also how long duplicates are recognised. */
   retentionMs: z.number().int().nonnegative().default(3_600_000),
   pruneIntervalMs: z.number().int().positive().default(10_000),
+  /**
+   * Hard cap on the database file (SQLite `max_page_count`): a commit that would grow it further
+   * fails with 503 `wal_disk_full`, as on a full disk. Unset: only the disk limits it.
+   */
+  maxFileBytes: z.number().int().positive().optional(),
+  /** When intake pauses (503 `wal_budget_exceeded`) to keep the WAL within bounds. */
+  budget: WalBudgetConfigSchema.prefault({}),
 });
 export type WalConfig = z.infer<typeof WalConfigSchema>;
 
@@ -68,6 +76,11 @@ export class Wal {
     this.db = new BetterSqlite3(config.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${config.synchronous.toUpperCase()}`);
+    if (config.maxFileBytes !== undefined) {
+      // Per connection, not stored in the file. SQLite will not set it below the current size.
+      const pageSize = this.db.pragma('page_size', { simple: true }) as number;
+      this.db.pragma(`max_page_count = ${Math.max(1, Math.floor(config.maxFileBytes / pageSize))}`);
+    }
     migrate(this.db);
     this.insert = this.db.prepare(
       `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body)
@@ -128,6 +141,13 @@ export class Wal {
       })();
     } catch (err) {
       this.lastSeqValue = before; // the transaction rolled back: its seqs were never used
+      if (isDiskFull(err)) {
+        throw new WalDiskFullError(
+          `WAL is full (${this.config.maxFileBytes !== undefined ? `wal.maxFileBytes = ${this.config.maxFileBytes}` : 'disk full'}): nothing of this request is stored; retry once delivered events free space`,
+          this.config.budget.retryAfterSeconds,
+          err,
+        );
+      }
       throw new WalUnavailableError(`WAL append failed: ${(err as Error).message}`, err);
     }
   }
@@ -199,9 +219,11 @@ export class Wal {
    * Deletes delivered events older than the retention, oldest first, in chunks so no single
    * transaction holds the writer for long. Assumes `received_at` grows with seq, which holds
    * unless the clock steps back (then pruning is merely late). Returns the number deleted.
+   * `retentionMs` overrides the configured retention (the budget prunes early under byte pressure);
+   * `maxRows` bounds the work of one call.
    */
-  prune(cursor: number): number {
-    const cutoff = this.now() - this.config.retentionMs;
+  prune(cursor: number, options: { retentionMs?: number; maxRows?: number } = {}): number {
+    const cutoff = this.now() - (options.retentionMs ?? this.config.retentionMs);
     const minSeq = this.minSeqStmt.get() as number | null;
     if (minSeq === null || minSeq > cursor) return 0;
     // Binary search for the last seq <= cursor received before the cutoff.
@@ -213,6 +235,7 @@ export class Wal {
       if (at !== undefined && at < cutoff) lo = mid;
       else hi = mid - 1;
     }
+    if (options.maxRows !== undefined) lo = Math.min(lo, minSeq + options.maxRows - 1);
     let deleted = 0;
     for (let from = minSeq; from <= lo; from += PRUNE_CHUNK) {
       deleted += this.deleteRange.run(from, Math.min(lo, from + PRUNE_CHUNK - 1)).changes;
@@ -234,6 +257,31 @@ export class Wal {
     return total;
   }
 
+  /**
+   * Disk the WAL occupies with live data: the database's pages in use (pages freed by pruning are
+   * reused, so the file's size alone would never come down) plus the -wal file. Two header reads
+   * and a stat: cheap, but callers still cache it.
+   */
+  usedBytes(): number {
+    const pages = (this.db.pragma('page_count', { simple: true }) as number) - (this.db.pragma('freelist_count', { simple: true }) as number);
+    const used = pages * (this.db.pragma('page_size', { simple: true }) as number);
+    if (this.config.path === ':memory:') return used;
+    try {
+      return used + statSync(`${this.config.path}-wal`).size;
+    } catch {
+      return used; // no -wal file
+    }
+  }
+
+  /**
+   * Copies the -wal file into the database and truncates it to zero, so space freed by pruning
+   * shows (and is usable) at once. Costs an fsync; only done under byte pressure. A reader in
+   * progress can keep it from completing: then it does what it can and the rest is done later.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
@@ -241,4 +289,10 @@ export class Wal {
   private now(): number {
     return this.deps.now ? this.deps.now() : Date.now();
   }
+}
+
+/** SQLITE_FULL: the disk, or `max_page_count`, has no room for the transaction. */
+function isDiskFull(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_FULL');
 }

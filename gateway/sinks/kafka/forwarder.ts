@@ -195,6 +195,11 @@ export class Forwarder {
     );
   }
 
+  /** Events in the WAL not yet finished (cheap: no query). */
+  get pendingEvents(): number {
+    return this.pendingCount();
+  }
+
   private pendingCount(): number {
     return this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
   }

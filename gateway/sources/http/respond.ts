@@ -16,7 +16,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
   if (err instanceof GatewayError) {
     sendJson(res, err.status, {
       error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) },
-    }, err.status === 503 ? { 'retry-after': '1' } : {});
+    }, err.status === 503 ? { 'retry-after': String(err.retryAfterSeconds ?? 1) } : {});
     return;
   }
   sendJson(res, 500, { error: { code: 'internal_error', message: 'internal error; see the gateway log' } });
