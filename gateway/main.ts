@@ -90,7 +90,9 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       deadLetters: {
         list: (after, limit) => deadLetters.list(after, limit),
         get: (seq) => deadLetters.get(seq),
-        redrive: (seq) => {
+        redrive: async (seq) => {
+          const dead = deadLetters.get(seq);
+          if (dead && producer.ready) await producer.refreshTopic(dead.topic);
           const out = deadLetters.redrive(seq);
           log.info(out, 'dead letter re-driven');
           forwarder.notifyAppended();

@@ -7,7 +7,7 @@ import type { DeadLetterStore } from '../../wal/dead-letter-store.js';
 import { DeliveryTracker } from '../../wal/delivery-tracker.js';
 import type { StoredEvent, Wal } from '../../wal/wal.js';
 import type { EncoderPool } from './encoder-pool.js';
-import { codeName, dispositionOf } from './kafka-errors.js';
+import { codeName, codeOf, dispositionOf } from './kafka-errors.js';
 import type { Delivery, KafkaProducer, RecordReporter } from './kafka-producer.js';
 import { ReconcileConfigSchema, type TailReader } from './partition-tail.js';
 import type { EncodedBatch } from './record-encoder.js';
@@ -335,7 +335,7 @@ export class Forwarder {
 
   /** Returns false when the failure was dealt with (dead letter), true when the record must be retried. */
   private failed(seq: number, err: Kafka.LibrdKafkaError, local: boolean): boolean {
-    const disposition = dispositionOf(err.code, local);
+    const disposition = dispositionOf(codeOf(err), local);
     const wasIsolated = this.isolating === seq;
     if (wasIsolated) this.isolating = undefined;
     if ((disposition === 'poison' || (disposition === 'suspect' && wasIsolated)) && this.deadLetter(seq, err)) {
@@ -354,7 +354,7 @@ export class Forwarder {
     const { wal, deadLetters, log } = this.deps;
     const event = wal.readAfter(seq - 1, 1)[0];
     if (!event || event.seq !== seq) return false;
-    const error = { code: codeName(err.code), message: err.message };
+    const error = { code: codeName(codeOf(err)), message: err.message };
     try {
       deadLetters.add(event, error);
     } catch (e) {

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import Kafka from 'node-rdkafka';
 
 /**
@@ -49,4 +50,19 @@ const NAMES = new Map<number, string>(Object.entries(E).map(([name, code]) => [c
 /** librdkafka's name for an error code, e.g. `ERR_MSG_SIZE_TOO_LARGE`, as stored with dead letters. */
 export function codeName(code: number): string {
   return NAMES.get(code) ?? `ERR_${code}`;
+}
+
+// node-rdkafka hands delivery-report errors over as text ("message size too large") with code -1:
+// map librdkafka's own descriptions back to their codes.
+const describe = createRequire(import.meta.url)('node-rdkafka/lib/error.js').create as (code: number) => { message: string };
+const BY_TEXT = new Map<string, number>();
+for (const code of Object.values(E) as number[]) {
+  const text = describe(code).message;
+  BY_TEXT.set(text.slice(text.indexOf(': ') + 2).toLowerCase(), code);
+}
+
+/** The librdkafka error code of an error from node-rdkafka, also when it arrived as text only. */
+export function codeOf(err: { code: number; message: string }): number {
+  if (err.code !== -1) return err.code;
+  return BY_TEXT.get(err.message.toLowerCase()) ?? err.code;
 }

@@ -1,6 +1,6 @@
 import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
-import { dispositionOf } from './kafka-errors.js';
+import { codeOf, dispositionOf } from './kafka-errors.js';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -139,7 +139,7 @@ export class KafkaProducer {
           const err = e as Kafka.LibrdKafkaError;
           this.awaiting.set(r.seq, state);
           // A record librdkafka can never take (too large, bad topic) fails alone; the rest go on.
-          if (dispositionOf(err.code, true) === 'poison') {
+          if (dispositionOf(codeOf(err), true) === 'poison') {
             this.onReport(err, { opaque: r.seq } as Kafka.DeliveryReport, true);
             continue;
           }
@@ -152,6 +152,14 @@ export class KafkaProducer {
         }
       }
     });
+  }
+
+  /**
+   * Asks the cluster for `topic`'s metadata now. librdkafka remembers a topic it was told does not
+   * exist until its periodic refresh (minutes); re-driving after the topic was created needs this.
+   */
+  refreshTopic(topic: string, timeoutMs = 5000): Promise<void> {
+    return new Promise((resolve) => this.producer.getMetadata({ topic, timeout: timeoutMs }, () => resolve()));
   }
 
   /** Waits up to `timeoutMs` for librdkafka to deliver or fail everything it holds. */

@@ -30,7 +30,7 @@ export interface HttpSourceDeps {
   deadLetters: {
     list(afterSeq: number, limit: number): DeadLetterSummary[];
     get(seq: number): DeadLetter | undefined;
-    redrive(seq: number): { seq: number; redrivenSeq: number };
+    redrive(seq: number): Promise<{ seq: number; redrivenSeq: number }>;
   };
   log: Logger;
 }
@@ -117,7 +117,7 @@ export class HttpSource {
       const seq = Number(dl[1]);
       if (dl[2]) {
         if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
-        return sendJson(res, 200, this.deps.deadLetters.redrive(seq));
+        return sendJson(res, 200, await this.deps.deadLetters.redrive(seq));
       }
       if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
       const found = this.deps.deadLetters.get(seq);

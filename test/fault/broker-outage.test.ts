@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { assertPerKeyOrder, consumeAll } from '../support/consumer.js';
+import { assertExactlyOnce } from '../support/fault-kit.js';
+import { GatewayProcess, tempDir } from '../support/gateway-process.js';
+import { LoadSender, rssMb } from '../support/load-sender.js';
+import { brokerCtl, realBroker } from '../support/real-broker.js';
+import { waitFor } from '../support/wait-for.js';
+
+const RATE = 2000; // events/s offered throughout
+const OUTAGE_MS = 60_000;
+const EVENTS = RATE * 80;
+/** The stated bound: the backlog lives in the WAL, so the gateway's memory does not grow with it. */
+const RSS_BOUND_MB = 300;
+const RSS_GROWTH_BOUND_MB = 48;
+
+it('broker down for 60 s under a fixed load: no 5xx, flat memory, breaker opens and closes, backlog drains in order', async () => {
+  const topic = `fault-broker-outage-${Date.now()}`;
+  const gateway = await GatewayProcess.start({
+    EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
+    EDGE_GATEWAY_KAFKA_BROKERS: realBroker(),
+    EDGE_GATEWAY_KAFKA_DEFAULT_TOPIC: topic,
+    EDGE_GATEWAY_FORWARDER_BREAKER_RESET_TIMEOUT_MS: '2000',
+    EDGE_GATEWAY_FORWARDER_RETRY_MAX_MS: '5000',
+  });
+  const pid = gateway.child.pid!;
+  const rss: Array<{ at: number; mb: number }> = [];
+  const sampler = setInterval(() => rss.push({ at: Date.now(), mb: rssMb(pid) }), 250);
+  const breakerSeen = new Set<string>();
+  const load = new LoadSender({ url: () => gateway.url, events: EVENTS, batch: 100, lanes: 4, keys: 400, rate: RATE, prefix: topic });
+  const ready = async () => {
+    const r = await gateway.ready();
+    breakerSeen.add(`${r.kafka.breaker}`);
+    return r;
+  };
+  try {
+    await waitFor('5 s of load delivered', async () => (await ready()).wal.deliveredCursor >= RATE * 5, 60_000);
+    await brokerCtl('kill');
+    const downAt = Date.now();
+    await waitFor('the breaker to open', async () => (await ready()).kafka.breaker === 'open', 30_000);
+    const openedAfterMs = Date.now() - downAt;
+    // The outage lasts 60 s whatever happens; health is polled throughout.
+    await waitFor('the 60 s outage to pass', async () => (await ready()) && Date.now() - downAt >= OUTAGE_MS, OUTAGE_MS + 30_000, 500);
+    const backlog = (await ready()).wal.pendingEvents as number;
+    const outage = rss.filter((s) => s.at >= downAt);
+    const rssAt20s = outage.find((s) => s.at >= downAt + 20_000)!.mb;
+    const rssAtEnd = outage[outage.length - 1]!.mb;
+
+    await brokerCtl('restart');
+    const upAt = Date.now();
+    await waitFor('the breaker to close', async () => (await ready()).kafka.breaker === 'closed', 60_000);
+    await waitFor('the backlog to drain', async () => (await ready()).wal.pendingEvents === 0, 120_000, 100);
+    const drainMs = Date.now() - upAt;
+    const result = await load.done;
+    await waitFor('the rest to drain', async () => (await ready()).wal.pendingEvents === 0, 60_000);
+
+    const records = await consumeAll(realBroker(), [topic], EVENTS, { timeoutMs: 120_000, settleMs: 2000 });
+    const peakRss = Math.max(...rss.map((s) => s.mb));
+    assertExactlyOnce('broker-outage', Array.from({ length: EVENTS }, (_, i) => `${topic}-${i}`), records, {
+      sent: result.sent,
+      acknowledged: result.acknowledged,
+      offeredRate: RATE,
+      outageMs: OUTAGE_MS,
+      breakerOpenedAfterMs: openedAfterMs,
+      breakerStatesSeen: [...breakerSeen],
+      backlogAtRecovery: backlog,
+      drainMs,
+      drainRatePerSec: Math.round(backlog / (drainMs / 1000)),
+      rssMb: { beforeOutage: Math.round(outage[0]!.mb), at20s: Math.round(rssAt20s), atEnd: Math.round(rssAtEnd), peak: Math.round(peakRss), bound: RSS_BOUND_MB },
+      responses: result.responses,
+    });
+    assert.deepEqual(Object.keys(result.responses), ['202'], 'every request acknowledged at once: no 5xx, no refused connection');
+    assert.ok(backlog >= RATE * 50, `the backlog built up in the WAL during the outage (${backlog})`);
+    assert.ok(breakerSeen.has('open') && breakerSeen.has('closed'), 'breaker observed open, then closed');
+    assert.ok(peakRss <= RSS_BOUND_MB, `peak RSS ${peakRss} MB within ${RSS_BOUND_MB} MB`);
+    assert.ok(rssAtEnd - rssAt20s <= RSS_GROWTH_BOUND_MB, `RSS flat while the backlog grew (${rssAt20s} -> ${rssAtEnd} MB)`);
+    assertPerKeyOrder(records);
+  } finally {
+    clearInterval(sampler);
+    load.stop();
+    await gateway.kill('SIGTERM');
+    await brokerCtl('restart');
+  }
+});

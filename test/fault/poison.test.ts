@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import Kafka from 'node-rdkafka';
+import { assertPerKeyOrder, consumeAll } from '../support/consumer.js';
+import { makeEvent, ndjson } from '../support/events.js';
+import { assertExactlyOnce } from '../support/fault-kit.js';
+import { GatewayProcess, tempDir } from '../support/gateway-process.js';
+import { realBroker } from '../support/real-broker.js';
+import { waitFor } from '../support/wait-for.js';
+
+const GOOD = 20_000;
+
+function createTopic(topic: string, config: Record<string, string> = {}): Promise<void> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': realBroker() });
+  return new Promise<void>((resolve, reject) =>
+    admin.createTopic({ topic, num_partitions: 3, replication_factor: 1, config }, 10_000, (err) => (err ? reject(err) : resolve())),
+  ).finally(() => admin.disconnect());
+}
+
+it('poison events go to the dead-letter store (and DLQ topic) while the rest flow on; a re-driven one arrives once', async () => {
+  const run = Date.now();
+  const topic = `fault-poison-${run}`;
+  const missing = `fault-poison-missing-${run}`;
+  const dlq = `fault-poison-dlq-${run}`;
+  // The broker refuses record batches over 20 kB on this topic; librdkafka's batches stay under it.
+  await createTopic(topic, { 'max.message.bytes': '20000' });
+  await createTopic(dlq);
+  const gateway = await GatewayProcess.start({
+    EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
+    EDGE_GATEWAY_KAFKA_BROKERS: realBroker(),
+    EDGE_GATEWAY_KAFKA_DEFAULT_TOPIC: topic,
+    // TradeAmended goes to a topic that does not exist, and the gateway may not create it.
+    EDGE_GATEWAY_KAFKA_TOPICS: `{ TradeAmended: ${missing} }`,
+    EDGE_GATEWAY_KAFKA_PRODUCER: `{ batch.size: 8000, allow.auto.create.topics: false, topic.metadata.propagation.max.ms: 2000 }`,
+    EDGE_GATEWAY_FORWARDER_DEAD_LETTER_TOPIC: dlq,
+  });
+  try {
+    // 20,000 good events on 100 keys; between them 5 too large for the topic and 5 for the missing topic.
+    const events: unknown[] = [];
+    const poison: string[] = [];
+    for (let i = 0; i < GOOD; i++) {
+      events.push(makeEvent(`${topic}-${i}`, `${topic}-agg-${i % 100}`, i));
+      if (i % 4000 === 1999) {
+        const big = makeEvent(`${topic}-big-${i}`, `${topic}-agg-${i % 100}`, i, { payload: { blob: randomBytes(30_000).toString('base64') } });
+        const lost = makeEvent(`${topic}-amend-${i}`, `${topic}-agg-${i % 100}`, i, { type: 'TradeAmended' });
+        events.push(big, lost);
+        poison.push(big.eventId, lost.eventId);
+      }
+    }
+    for (let at = 0; at < events.length; at += 500) {
+      const res = await fetch(`${gateway.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: ndjson(events.slice(at, at + 500)),
+      });
+      assert.equal(res.status, 202);
+    }
+    await waitFor('every event finished', async () => (await gateway.ready()).wal.pendingEvents === 0, 120_000);
+
+    const list = (await (await fetch(`${gateway.url}/admin/dead-letters`)).json()) as { items: Array<Record<string, any>> };
+    assert.deepEqual(list.items.map((d) => d.eventId).sort(), [...poison].sort(), 'exactly the poison events are dead letters');
+    for (const d of list.items) {
+      // Too large: refused by the broker for this topic. Missing topic: librdkafka or the broker says unknown.
+      if (d.topic === missing) assert.match(d.error.code, /^ERR_+UNKNOWN_TOPIC/, `${d.eventId}: ${d.error.code}`);
+      else assert.equal(d.error.code, 'ERR_MSG_SIZE_TOO_LARGE', `${d.eventId}: ${d.error.code}`);
+    }
+    const codes = new Set(list.items.map((d) => d.error.code as string));
+    const one = (await (await fetch(`${gateway.url}/admin/dead-letters/${list.items[0]!.seq}`)).json()) as Record<string, any>;
+    assert.equal(one.event.eventId, list.items[0]!.eventId, 'a dead letter keeps the whole event');
+    assert.equal((await gateway.ready()).wal.deadLetters, poison.length);
+
+    const records = await consumeAll(realBroker(), [topic], GOOD, { timeoutMs: 60_000, settleMs: 1500 });
+    assertExactlyOnce('poison', Array.from({ length: GOOD }, (_, i) => `${topic}-${i}`), records, {
+      sent: events.length,
+      acknowledged: events.length,
+      deadLetters: list.items.length,
+      errorCodes: [...codes],
+    });
+    assertPerKeyOrder(records);
+    const copies = await consumeAll(realBroker(), [dlq], poison.length, { timeoutMs: 60_000, settleMs: 1000 });
+    assert.deepEqual(copies.map((r) => r.headers['event-id']).sort(), [...poison].sort(), 'each dead letter copied to the DLQ topic once');
+
+    // The operator creates the missing topic and re-drives one dead letter: it arrives once.
+    await createTopic(missing);
+    const amended = list.items.find((d) => d.topic === missing)!;
+    const redrive = await fetch(`${gateway.url}/admin/dead-letters/${amended.seq}/redrive`, { method: 'POST' });
+    assert.equal(redrive.status, 200);
+    const { redrivenSeq } = (await redrive.json()) as { redrivenSeq: number };
+    assert.ok(redrivenSeq > amended.seq);
+    await waitFor('the re-driven event delivered', async () => (await gateway.ready()).wal.pendingEvents === 0, 60_000);
+    const again = await fetch(`${gateway.url}/admin/dead-letters/${amended.seq}/redrive`, { method: 'POST' });
+    assert.equal(again.status, 409, 'a dead letter is re-driven once');
+    const redriven = await consumeAll(realBroker(), [missing], 1, { timeoutMs: 60_000, settleMs: 1500 });
+    assert.deepEqual(redriven.map((r) => [r.headers['event-id'], r.headers['gateway-seq']]), [[amended.eventId, String(redrivenSeq)]]);
+    const status = (await (await fetch(`${gateway.url}/v1/events/${amended.eventId}`)).json()) as Record<string, any>;
+    assert.equal(status.status, 'forwarded');
+  } finally {
+    await gateway.kill('SIGTERM');
+  }
+});
