@@ -62,9 +62,9 @@ export class Wal {
   private readonly deleteRange: Statement;
   private readonly cursorStmt: Statement;
   private readonly aheadStmt: Statement;
+  private readonly cursorAheadStmt: Statement;
   private readonly saveCursor: Statement;
   private readonly clearAhead: Statement;
-  private readonly insertAhead: Statement;
   private readonly pendingTopicsStmt: Statement;
   private readonly eventIdAtStmt: Statement;
 
@@ -100,15 +100,15 @@ export class Wal {
     this.minSeqStmt = this.db.prepare('SELECT min(seq) FROM events').pluck();
     this.deleteRange = this.db.prepare('DELETE FROM events WHERE seq >= ? AND seq <= ?');
     this.cursorStmt = this.db.prepare('SELECT seq FROM delivery_cursor WHERE id = 1').pluck();
+    this.cursorAheadStmt = this.db.prepare('SELECT ahead FROM delivery_cursor WHERE id = 1').pluck();
     this.aheadStmt = this.db.prepare('SELECT seq FROM delivered_ahead ORDER BY seq').pluck();
-    this.saveCursor = this.db.prepare('UPDATE delivery_cursor SET seq = ? WHERE id = 1');
+    this.saveCursor = this.db.prepare('UPDATE delivery_cursor SET seq = ?, ahead = ? WHERE id = 1');
     this.clearAhead = this.db.prepare('DELETE FROM delivered_ahead');
-    this.insertAhead = this.db.prepare('INSERT INTO delivered_ahead (seq) VALUES (?)');
     this.pendingTopicsStmt = this.db.prepare(
       'SELECT topic, min(received_at) AS since FROM events WHERE seq > ? GROUP BY topic',
     );
     this.eventIdAtStmt = this.db.prepare('SELECT event_id FROM events WHERE seq = ?').pluck();
-    // Recovery reads two index ends and the small ahead table: no scan of the log.
+    // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (this.db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, this.loadDelivery().cursor);
   }
@@ -203,15 +203,16 @@ export class Wal {
   }
 
   loadDelivery(): { cursor: number; ahead: number[] } {
-    return { cursor: this.cursorStmt.get() as number, ahead: this.aheadStmt.all() as number[] };
+    const cursor = this.cursorStmt.get() as number;
+    const legacy = this.aheadStmt.all() as number[];
+    return { cursor, ahead: [...legacy, ...unpackAhead(cursor, this.cursorAheadStmt.get() as Buffer | null)] };
   }
 
   /** Records delivery: one small transaction, however many events it covers. */
   saveDelivery(cursor: number, ahead: readonly number[]): void {
     this.db.transaction(() => {
-      this.saveCursor.run(cursor);
+      this.saveCursor.run(cursor, packAhead(cursor, ahead));
       this.clearAhead.run();
-      for (const s of ahead) if (s > cursor) this.insertAhead.run(s);
     })();
   }
 
@@ -295,4 +296,20 @@ export class Wal {
 function isDiskFull(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('SQLITE_FULL');
+}
+
+/** The seqs delivered above the cursor, as sorted 32-bit offsets from it (4 bytes each). */
+function packAhead(cursor: number, ahead: readonly number[]): Buffer | null {
+  const above = ahead.filter((s) => s > cursor).sort((a, b) => a - b);
+  if (above.length === 0) return null;
+  const out = Buffer.allocUnsafe(above.length * 4);
+  for (let i = 0; i < above.length; i++) out.writeUInt32LE(above[i]! - cursor, i * 4);
+  return out;
+}
+
+export function unpackAhead(cursor: number, packed: Buffer | null): number[] {
+  if (!packed) return [];
+  const out: number[] = new Array(packed.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = cursor + packed.readUInt32LE(i * 4);
+  return out;
 }
