@@ -38,6 +38,12 @@ async function main(): Promise<void> {
   try {
     const gateway = await startGateway(config, { log });
     exitOnSignals((deadline) => gateway.stop(deadline), { deadlineMs: config.shutdown.deadlineMs, log });
+    void gateway.fatal.then(async (err) => {
+      // The service manager restarts us (Restart=on-failure); nothing acknowledged is lost.
+      log.fatal({ err: err.message }, 'kafka producer failed fatally: stopping so the service restarts with a new producer');
+      await gateway.stop(Date.now() + config.shutdown.deadlineMs).catch(() => {});
+      process.exit(1);
+    });
   } catch (err) {
     log.fatal({ err }, 'start-up failed');
     process.exit(1);

@@ -22,6 +22,8 @@ export interface RunningGateway {
   embeddedBus: boolean;
   /** Drains in order: intake, commits, forwarding, then closes the WAL. Idempotent. */
   stop(deadline: number): Promise<void>;
+  /** Settles if the gateway can no longer forward (a fatal Kafka client error): stop and exit non-zero. */
+  fatal: Promise<Error>;
 }
 
 /** The composition root: builds every component from the config and wires them together. */
@@ -46,6 +48,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     }
 
     const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log });
+    const fatal = new Promise<Error>((resolve) => producer.onFatal((err) => resolve(new Error(err.message))));
     producer.start();
     cleanups.push(() => producer.stop());
 
@@ -112,7 +115,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         await cleanup(deadline);
         log.info('stopped');
       })());
-    return { http: address, bootstrap, embeddedBus: embedded, stop };
+    return { http: address, bootstrap, embeddedBus: embedded, stop, fatal };
   } catch (err) {
     await cleanup(Date.now() + config.shutdown.deadlineMs);
     throw err;

@@ -343,7 +343,10 @@ export class Forwarder {
     }
     if (disposition === 'suspect') this.suspects.set(seq, err);
     // The first failure of an episode is the one that matters; those behind it follow from it.
-    if (!this.rewind) this.lastErrorText = `seq ${seq}: ${err.message}`;
+    if (!this.rewind) {
+      this.lastErrorText = `seq ${seq}: ${err.message}`;
+      this.deps.log.warn({ seq, code: codeName(codeOf(err)), err: err.message, disposition }, 'kafka did not confirm a record: it stays pending');
+    }
     this.rewind = true;
     this.wake.notify();
     return true;

@@ -24,5 +24,6 @@ it('recovers the code of a delivery-report error that node-rdkafka passes as tex
   assert.equal(codeOf({ code: -1, message: 'unknown topic' }), E.ERR__UNKNOWN_TOPIC);
   assert.equal(codeOf({ code: -1, message: 'unknown topic or partition' }), E.ERR_UNKNOWN_TOPIC_OR_PART);
   assert.equal(codeOf({ code: E.ERR__QUEUE_FULL, message: 'Local: Queue full' }), E.ERR__QUEUE_FULL);
+  assert.equal(codeOf({ code: -1, message: 'fatal error' }), E.ERR__FATAL);
   assert.equal(codeOf({ code: -1, message: 'something else' }), -1);
 });

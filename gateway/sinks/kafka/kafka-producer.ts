@@ -43,6 +43,8 @@ export class KafkaProducer {
   private stopped = false;
   private readyListeners: Array<() => void> = [];
   private busDownListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
+  private fatalListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
+  private fatalSeen = false;
 
   constructor(
     config: Kafka.ProducerGlobalConfig,
@@ -63,6 +65,15 @@ export class KafkaProducer {
   /** Called when librdkafka reports every broker unreachable. */
   onBusDown(listener: (err: Kafka.LibrdKafkaError) => void): void {
     this.busDownListeners.push(listener);
+  }
+
+  /**
+   * Called once if librdkafka reports a fatal error (an idempotent producer that lost its sequence
+   * state): this producer will never deliver again. The process should restart; the WAL and the
+   * read-back at start-up make that safe.
+   */
+  onFatal(listener: (err: Kafka.LibrdKafkaError) => void): void {
+    this.fatalListeners.push(listener);
   }
 
   get outstanding(): number {
@@ -137,6 +148,7 @@ export class KafkaProducer {
           this.awaiting.set(r.seq, state);
         } catch (e) {
           const err = e as Kafka.LibrdKafkaError;
+          this.checkFatal(err);
           this.awaiting.set(r.seq, state);
           // A record librdkafka can never take (too large, bad topic) fails alone; the rest go on.
           if (dispositionOf(codeOf(err), true) === 'poison') {
@@ -174,12 +186,19 @@ export class KafkaProducer {
     this.connectedFlag = false;
   }
 
+  private checkFatal(err: Kafka.LibrdKafkaError): void {
+    if (this.fatalSeen || codeOf(err) !== Kafka.CODES.ERRORS.ERR__FATAL) return;
+    this.fatalSeen = true;
+    for (const l of this.fatalListeners) l(err);
+  }
+
   private onReport(err: Kafka.LibrdKafkaError | null | undefined, report: Kafka.DeliveryReport, local = false): void {
     const seq = report.opaque as number;
     const state = this.awaiting.get(seq);
     if (!state) return;
     this.awaiting.delete(seq);
     if (err) {
+      this.checkFatal(err);
       if (state.reporter.failed(seq, err, local)) state.error ??= err;
     } else {
       this.connectedFlag = true;
