@@ -146,4 +146,23 @@ describe('bad input gets a precise error and changes nothing', () => {
     assert.equal(bad.status, 400);
     assert.equal(bad.json.error.code, 'malformed_url');
   });
+
+  it('dead-letter admin routes: bad paging 400, unknown seq 404, wrong method 405, nothing changed', async () => {
+    const before = readWalFile(wal).seqs.size;
+    for (const q of ['limit=0', 'limit=5000', 'after=-1', 'limit=ten']) {
+      const r = await post('', {}, `/admin/dead-letters?${q}`, 'GET');
+      assert.equal(r.status, 400, q);
+      assert.equal(r.json.error.code, 'invalid_query', q);
+    }
+    assert.deepEqual((await post('', {}, '/admin/dead-letters', 'GET')).json, { items: [] });
+    const missing = await post('', {}, '/admin/dead-letters/42', 'GET');
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json.error.code, 'dead_letter_not_found');
+    const redrive = await post('', {}, '/admin/dead-letters/42/redrive', 'POST');
+    assert.equal(redrive.status, 404);
+    assert.equal(redrive.json.error.code, 'dead_letter_not_found');
+    assert.equal((await post('', {}, '/admin/dead-letters/42/redrive', 'GET')).status, 405);
+    assert.equal((await post('', {}, '/admin/dead-letters', 'POST')).status, 405);
+    assert.equal(readWalFile(wal).seqs.size, before);
+  });
 });

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { GatewayError } from '../errors.js';
+import { DeadLetterStore } from './dead-letter-store.js';
+import { Wal, WalConfigSchema } from './wal.js';
+
+const body = (id: string) => JSON.stringify({ eventId: id, type: 'TradeConfirmed', payload: { n: 1 } });
+
+function setUp() {
+  const path = join(mkdtempSync(join(tmpdir(), 'dl-test-')), 'wal.db');
+  const wal = new Wal(WalConfigSchema.parse({ path }));
+  wal.appendBatch(['a', 'b', 'c'].map((id) => ({ eventId: id, aggregateId: 'K', topic: 't', body: body(id) })));
+  return { path, wal, store: new DeadLetterStore(wal, { now: () => Date.UTC(2026, 10, 29) }) };
+}
+
+it('keeps a refused event whole with its error, once, and lists without bodies', () => {
+  const { path, wal, store } = setUp();
+  const b = wal.readAfter(1, 1)[0]!;
+  store.add(b, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'message size too large' });
+  store.add(b, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'again, after a crash' }); // recorded once
+  const [summary, ...rest] = store.list(0, 10);
+  assert.equal(rest.length, 0);
+  assert.deepEqual(summary, {
+    seq: 2,
+    eventId: 'b',
+    aggregateId: 'K',
+    topic: 't',
+    receivedAt: new Date(b.receivedAt).toISOString(),
+    failedAt: '2026-11-29T00:00:00.000Z',
+    error: { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'message size too large' },
+    bodyBytes: Buffer.byteLength(body('b')),
+  });
+  assert.deepEqual(store.get(2)!.event, JSON.parse(body('b')));
+  assert.equal(store.get(3), undefined);
+  assert.equal(store.openCount, 1);
+  wal.close();
+  // Survives a restart: it lives in the WAL file.
+  const again = new DeadLetterStore(new Wal(WalConfigSchema.parse({ path })));
+  assert.equal(again.list(0, 10)[0]!.eventId, 'b');
+});
+
+it('re-drives a dead letter as a new event at the end of the log, once', () => {
+  const { wal, store } = setUp();
+  store.add(wal.readAfter(1, 1)[0]!, { code: 'ERR__UNKNOWN_TOPIC', message: 'unknown topic' });
+  assert.deepEqual(store.redrive(2), { seq: 2, redrivenSeq: 4 });
+  assert.deepEqual(wal.readAfter(0, 10).map((e) => [e.seq, e.eventId]), [[1, 'a'], [3, 'c'], [4, 'b']], 'same eventId, new seq');
+  assert.equal(wal.lastSeq, 4);
+  assert.equal(store.get(2)!.redrivenSeq, 4);
+  assert.equal(store.openCount, 0);
+  assert.throws(() => store.redrive(2), (e: GatewayError) => e.code === 'already_redriven' && e.status === 409);
+  assert.throws(() => store.redrive(99), (e: GatewayError) => e.code === 'dead_letter_not_found' && e.status === 404);
+  assert.deepEqual(wal.readAfter(0, 10).map((e) => e.seq), [1, 3, 4], 'a refused re-drive changes nothing');
+});
