@@ -22,6 +22,8 @@ export interface RecordReporter {
   failed(seq: number, err: Kafka.LibrdKafkaError, local: boolean): boolean;
 }
 
+const CONNECT_ATTEMPT_MS = 3000;
+
 interface BatchState {
   reporter: RecordReporter;
   remaining: number;
@@ -106,8 +108,9 @@ export class KafkaProducer {
     const backoff = new RetryBackoff(500, 10_000);
     while (!this.stopped) {
       try {
+        // Short attempts: a pending attempt holds up the process's exit (librdkafka's teardown waits for it).
         await new Promise<void>((resolve, reject) =>
-          this.producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())),
+          this.producer.connect({ timeout: CONNECT_ATTEMPT_MS }, (err) => (err ? reject(err) : resolve())),
         );
       } catch (err) {
         const delay = backoff.next();
@@ -181,7 +184,8 @@ export class KafkaProducer {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (!this.producer.isConnected()) return;
+    // Still connecting (Kafka unreachable): nothing to flush; the connect loop lets go when it returns.
+    if (!this.readyFlag || !this.producer.isConnected()) return;
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
     this.connectedFlag = false;
   }
