@@ -60,6 +60,12 @@ export class GatewayChild {
     return (await res.json()) as { wal: { deliveredCursor: number; lastSeq: number; pendingEvents: number } };
   }
 
+  /** SIGKILL, as in a crash. */
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   /** SIGTERM (the gateway drains) and wait for the exit code. */
   async stop(): Promise<number | null> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');

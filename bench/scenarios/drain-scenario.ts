@@ -6,7 +6,7 @@ import { gatewayEnv, perMillion, type ScenarioContext } from './scenario-context
 
 /**
  * S4: a backlog in the WAL forwarded after the bus comes back. The backlog is taken in while the
- * gateway points at a closed port (it starts and takes events anyway), the gateway is stopped,
+ * gateway points at a closed port (it starts and takes events anyway), the gateway is killed,
  * then started on the same WAL with the bus; the drain is timed from its 'listening' line until
  * the delivery cursor (advanced by Kafka's delivery reports) reaches the last seq.
  */
@@ -26,7 +26,10 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
     if (load.ackedEvents !== events) throw new Error(`S4: only ${load.ackedEvents} of ${events} backlog events acknowledged: ${load.firstFailure}`);
     ctx.log(`S4: backlog of ${events} events in the WAL (${Math.round(events / ((load.endedAt - load.startedAt) / 1000))} ev/s taken in with Kafka away)`);
   } finally {
-    await offline.stop();
+    // Killed, not stopped: with the bus unreachable a graceful stop blocks the gateway's event loop
+    // for ~9 s (its producer's pending connect). Every acknowledged event is committed already, so
+    // the restart finds the whole backlog, as after a crash.
+    await offline.kill();
   }
 
   const gw = await GatewayChild.start(first.env, ctx.config.gatewayNodeArgs);
