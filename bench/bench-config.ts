@@ -54,6 +54,8 @@ export const BenchConfigSchema = z.strictObject({
     .prefault({}),
   /** Extra EDGE_GATEWAY_* settings for every gateway the suite starts (e.g. to compare pool settings). */
   gatewayEnv: z.record(z.string(), z.string()).default({}),
+  /** Another build of the gateway to measure (its `cli.js`), e.g. to compare before and after a change. */
+  gatewayCli: z.string().optional(),
   /** Extra node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=prof`. */
   gatewayNodeArgs: z.array(z.string()).default([]),
 });

@@ -4,6 +4,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { procStats, type ProcStats } from './proc-stats.js';
 
+export interface GatewayOptions {
+  /** Node flags, e.g. `--cpu-prof` for profiling. */
+  nodeArgs?: readonly string[];
+  /** The gateway's `cli.js`; default this build's. */
+  cli?: string;
+}
+
 /**
  * The compiled gateway (`dist/gateway/cli.js`), run as its own process exactly as in production,
  * configured through EDGE_GATEWAY_* variables, on a port the OS picks.
@@ -17,8 +24,8 @@ export class GatewayChild {
   private readonly stderr: string[] = [];
   private readonly exited: Promise<number | null>;
 
-  private constructor(env: Record<string, string>, nodeArgs: readonly string[]) {
-    this.child = spawn(process.execPath, [...nodeArgs, gatewayCli()], {
+  private constructor(env: Record<string, string>, options: GatewayOptions) {
+    this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? gatewayCli()], {
       env: { PATH: process.env.PATH, EDGE_GATEWAY_HTTP_LISTEN: '127.0.0.1:0', EDGE_GATEWAY_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -33,9 +40,9 @@ export class GatewayChild {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Starts the gateway and resolves once it listens. `nodeArgs` e.g. `--cpu-prof` for profiling. */
-  static async start(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<GatewayChild> {
-    const g = new GatewayChild(env, nodeArgs);
+  /** Starts the gateway and resolves once it listens. */
+  static async start(env: Record<string, string>, options: GatewayOptions = {}): Promise<GatewayChild> {
+    const g = new GatewayChild(env, options);
     const deadline = Date.now() + 60_000;
     let exitCode: number | null | undefined;
     void g.exited.then((c) => (exitCode = c));

@@ -20,6 +20,7 @@ table and writes JSON to <out>/<timestamp>.json. Needs the build (npm run build)
   --sizes JSON            override sizes, e.g. '{"s1Events":200000}'
   --gateway-env K=V       extra EDGE_GATEWAY_* setting for every gateway (repeatable)
   --gateway-node-arg ARG  extra node flag for the gateway, e.g. --cpu-prof (repeatable)
+  --gateway-cli FILE      measure another build's cli.js (default: this build's)
   --json                  print the JSON after the table`;
 
 /** Pure: command-line arguments to a validated bench configuration. */
@@ -36,6 +37,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       sizes: { type: 'string' },
       'gateway-env': { type: 'string', multiple: true },
       'gateway-node-arg': { type: 'string', multiple: true },
+      'gateway-cli': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     sizes,
     gatewayEnv: Object.fromEntries((values['gateway-env'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
     gatewayNodeArgs: values['gateway-node-arg'],
+    gatewayCli: values['gateway-cli'],
   });
 }
 

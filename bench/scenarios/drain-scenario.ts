@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { GatewayChild } from '../gateway-child.js';
 import { runLoad } from '../load-generator.js';
 import type { MeasuredFigures } from '../report.js';
-import { gatewayEnv, perMillion, type ScenarioContext } from './scenario-context.js';
+import { gatewayEnv, gatewayOptions, perMillion, type ScenarioContext } from './scenario-context.js';
 
 /**
  * S4: a backlog in the WAL forwarded after the bus comes back. The backlog is taken in while the
@@ -16,7 +16,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
   const first = gatewayEnv(ctx, 'S4');
   const offline = await GatewayChild.start(
     { ...first.env, EDGE_GATEWAY_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}` },
-    ctx.config.gatewayNodeArgs,
+    gatewayOptions(ctx),
   );
   try {
     const load = await runLoad({
@@ -32,7 +32,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
     await offline.kill();
   }
 
-  const gw = await GatewayChild.start(first.env, ctx.config.gatewayNodeArgs);
+  const gw = await GatewayChild.start(first.env, gatewayOptions(ctx));
   try {
     const before = gw.stats();
     for (;;) {

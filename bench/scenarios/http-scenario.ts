@@ -4,7 +4,7 @@ import { runLoad } from '../load-generator.js';
 import type { LoadPlan } from '../load-plan.js';
 import { round } from '../percentiles.js';
 import type { MeasuredFigures } from '../report.js';
-import { gatewayEnv, perMillion, type ScenarioContext } from './scenario-context.js';
+import { gatewayEnv, gatewayOptions, perMillion, type ScenarioContext } from './scenario-context.js';
 
 export interface HttpScenario {
   id: 'S1' | 'S2' | 'S5';
@@ -21,7 +21,7 @@ export interface HttpScenario {
  */
 export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Promise<MeasuredFigures> {
   const { env, topic } = gatewayEnv(ctx, s.id);
-  const gw = await GatewayChild.start(env, ctx.config.gatewayNodeArgs);
+  const gw = await GatewayChild.start(env, gatewayOptions(ctx));
   let watch: DeliveryWatch | undefined;
   try {
     watch = await DeliveryWatch.start(ctx.config.brokers || gw.bootstrap, topic);

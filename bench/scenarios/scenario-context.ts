@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchConfig } from '../bench-config.js';
+import type { GatewayOptions } from '../gateway-child.js';
 
 /** What every scenario shares within one run. */
 export interface ScenarioContext {
@@ -26,6 +27,10 @@ export function gatewayEnv(ctx: ScenarioContext, scenario: string, walPath?: str
       ...ctx.config.gatewayEnv,
     },
   };
+}
+
+export function gatewayOptions(ctx: ScenarioContext): GatewayOptions {
+  return { nodeArgs: ctx.config.gatewayNodeArgs, ...(ctx.config.gatewayCli ? { cli: ctx.config.gatewayCli } : {}) };
 }
 
 export function perMillion(cpuBefore: number | null, cpuAfter: number | null, events: number): number | null {
