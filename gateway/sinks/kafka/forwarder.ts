@@ -187,7 +187,10 @@ export class Forwarder {
       }
       const room = this.config.maxInFlightEvents - producer.outstanding;
       const probing = this.breaker.halfOpen;
-      if (!producer.ready || this.breaker.opened || room <= 0 || (probing && producer.outstanding > 0)) {
+      // Refill the in-flight window a whole batch at a time: topping it up as single reports
+      // arrive turns every delivery report into a read, an encode and a produce of a few rows.
+      const starved = room < this.refillAt && producer.outstanding > 0;
+      if (!producer.ready || this.breaker.opened || room <= 0 || starved || (probing && producer.outstanding > 0)) {
         await this.wake.wait(IDLE_POLL_MS);
         continue;
       }
@@ -222,6 +225,11 @@ export class Forwarder {
     }
   }
 
+  /** Room in the in-flight window at which the loop reads the next batch. */
+  private get refillAt(): number {
+    return Math.min(this.config.batchSize, this.config.maxInFlightEvents);
+  }
+
   private delivered(d: Delivery): void {
     this.tracker.complete(d.seq);
     if (this.config.recentDeliveries > 0) {
@@ -230,7 +238,9 @@ export class Forwarder {
         this.recent.delete(this.recent.keys().next().value!);
       }
     }
-    this.wake.notify();
+    // Wake the loop only when it has something to do: a batch's worth of room, or nothing in flight.
+    const room = this.config.maxInFlightEvents - this.deps.producer.outstanding;
+    if (room >= this.refillAt || this.deps.producer.outstanding === 0) this.wake.notify();
   }
 
   private saveDelivery(): void {
