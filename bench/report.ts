@@ -16,6 +16,8 @@ export interface MeasuredFigures {
   /** Acknowledgements alone, per second (delivery may trail them). */
   ackedPerSec?: number;
   requests?: number;
+  /** Like eventsPerSec, but delivery as the gateway's delivery reports tell it, not the consumer. */
+  reportedPerSec?: number;
   /** S5: the fixed load offered. */
   offeredEventsPerSec?: number;
   /** S4: restart to last delivery report. */

@@ -36,6 +36,7 @@ export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Pr
       load: s.load,
     });
     if (load.failedRequests > 0) ctx.log(`${s.id}: ${load.failedRequests} requests failed, first: ${load.firstFailure}`);
+    const reported = await deliveryReported(gw, load.ackedEvents);
     await watch.waitFor(load.ackedEvents);
     const after = gw.stats();
     const end = Math.max(load.endedAt, watch.lastAt);
@@ -50,11 +51,21 @@ export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Pr
       failedRequests: load.failedRequests,
       ackedPerSec: Math.round(load.ackedEvents / ((load.endedAt - load.startedAt) / 1000)),
       requests: load.requests,
+      reportedPerSec: Math.round(load.ackedEvents / ((Math.max(load.endedAt, reported) - load.startedAt) / 1000)),
       ...(s.load.kind === 'open' ? { offeredEventsPerSec: round(s.load.requestsPerSec * s.eventsPerRequest, 0) } : {}),
     };
   } finally {
     await watch?.close();
     const code = await gw.stop();
     if (code !== 0) ctx.log(`${s.id}: gateway exited with ${code} on SIGTERM`);
+  }
+}
+
+/** When the gateway's delivery cursor (advanced by Kafka's delivery reports) reached `n`: polled, ~20 ms resolution. */
+async function deliveryReported(gw: GatewayChild, n: number): Promise<number> {
+  for (;;) {
+    const r = await gw.ready();
+    if (r.wal.deliveredCursor >= n) return Date.now();
+    await new Promise((res) => setTimeout(res, 20));
   }
 }
