@@ -58,6 +58,7 @@ describe('bench harness', () => {
       assert.equal(s.failedRequests, 0);
     }
     assert.equal(json.scenarios.S4.events, 2000);
+    positive(json.scenarios.S5.bareHttpAckLatencyMs.p99, 'S5 latency floor');
     const table = formatTable(result);
     for (const row of ['L1', 'L2', 'L3', 'S1', 'S2', 'S4', 'S5']) assert.match(table, new RegExp(`^${row} `, 'm'));
     assert.match(table, /S3 FIX session: skipped/);

@@ -20,6 +20,8 @@ export interface MeasuredFigures {
   reportedPerSec?: number;
   /** S5: the fixed load offered. */
   offeredEventsPerSec?: number;
+  /** S5: L3's bare server under the same fixed load: the latency floor of client, HTTP and machine. */
+  bareHttpAckLatencyMs?: Percentiles;
   /** S4: restart to last delivery report. */
   drainSeconds?: number;
 }
@@ -78,6 +80,8 @@ export function formatTable(r: BenchResult): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) lines.push(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
   lines.push(...skipped);
+  const s5 = r.scenarios.S5;
+  if (s5?.bareHttpAckLatencyMs) lines.push(`S5 latency floor (L3's bare server at the same load): ack ${lat(s5.bareHttpAckLatencyMs)} ms`);
   const notes = Object.entries(r.scenarios).flatMap(([id, s]) => (s && 'note' in s && s.note ? [`${id}: ${s.note}`] : []));
   if (notes.length) lines.push('', ...notes);
   return lines.join('\n');

@@ -60,7 +60,10 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
   }
   if (has('L3')) {
     result.baselines.L3 = await step('L3 bare node:http', () =>
-      bareHttpBaseline({ requests: sizes.l3Requests, connections: http.singleConnections, pipelining: http.singlePipelining }),
+      bareHttpBaseline({
+        connections: http.singleConnections, pipelining: http.singlePipelining,
+        load: { kind: 'closed', totalEvents: sizes.l3Requests },
+      }),
     );
   }
   if (has('S1')) {
@@ -98,7 +101,12 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
           load: { kind: 'open', requestsPerSec: rate, durationMs: sizes.s5DurationMs },
         }),
       );
-      result.scenarios.S5 = ratio(s, 'L3');
+      // The same fixed load against the bare server: the part of the latency that the client, the
+      // HTTP stack and the machine's other work account for, without the gateway.
+      const floor = await step('L3 at S5\'s fixed load', () =>
+        bareHttpBaseline({ connections: http.singleConnections, pipelining: 1, load: { kind: 'open', requestsPerSec: rate, durationMs: sizes.s5DurationMs } }),
+      );
+      result.scenarios.S5 = { ...ratio(s, 'L3'), bareHttpAckLatencyMs: floor.ackLatencyMs };
     }
   }
   result.machine.finishedAt = new Date().toISOString();

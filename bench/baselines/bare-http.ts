@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { forkEntry } from '../child-entry.js';
 import { runLoad } from '../load-generator.js';
+import type { LoadPlan } from '../load-plan.js';
 
 /** L3's server (bare-http-main.ts) as a process of its own; the caller drives it with the load generator. */
 export class BareHttp {
@@ -30,14 +31,16 @@ export class BareHttp {
   }
 }
 
-/** L3: the load generator against the bare server, one event per request, S2's connections. */
-export async function bareHttpBaseline(options: { requests: number; connections: number; pipelining: number }) {
+/**
+ * L3: the load generator against the bare server, one event per request, S2's connections; at
+ * full speed (closed loop), or at a fixed load (S5's, so its latencies have a floor to compare with).
+ */
+export async function bareHttpBaseline(options: { connections: number; pipelining: number; load: LoadPlan['load'] }) {
   const server = await BareHttp.start();
   try {
     const load = await runLoad({
       url: server.url, runId: 'l3', firstIndex: 0, eventsPerRequest: 1,
-      connections: options.connections, pipelining: options.pipelining,
-      load: { kind: 'closed', totalEvents: options.requests },
+      connections: options.connections, pipelining: options.pipelining, load: options.load,
     });
     const requestsPerSec = Math.round(load.requests / ((load.endedAt - load.startedAt) / 1000));
     return { requestsPerSec, eventsPerSec: requestsPerSec, ackLatencyMs: load.ackLatencyMs };
