@@ -24,8 +24,8 @@ export type BenchSizes = z.infer<typeof sizes>;
 
 /** `--quick`: an admin's check, under a minute. Figures are noisier; S4's backlog is smaller. */
 export const QUICK: BenchSizes = {
-  l1Rows: 200_000, l2Records: 100_000, l3Requests: 20_000,
-  s1Events: 100_000, s2Events: 20_000, s4Backlog: 50_000, s5DurationMs: 4_000,
+  l1Rows: 200_000, l2Records: 50_000, l3Requests: 10_000,
+  s1Events: 50_000, s2Events: 10_000, s4Backlog: 50_000, s5DurationMs: 3_000,
 };
 /** The full run: under ten minutes; S4 drains the 1,000,000-event backlog the issue asks for. */
 export const FULL: BenchSizes = {
