@@ -22,6 +22,8 @@ export interface MeasuredFigures {
   offeredEventsPerSec?: number;
   /** S5: L3's bare server under the same fixed load: the latency floor of client, HTTP and machine. */
   bareHttpAckLatencyMs?: Percentiles;
+  /** The box's 1-minute load average when the scenario started. */
+  loadAvg?: number;
   /** S4: restart to last delivery report. */
   drainSeconds?: number;
 }
@@ -35,10 +37,11 @@ export interface ScenarioFigures extends MeasuredFigures {
 export interface BenchResult {
   machine: MachineDescription & { startedAt: string; finishedAt: string; loadAvgAtEnd: number };
   settings: { mode: BenchConfig['mode']; bus: 'embedded' | 'external'; brokers: string; synchronous: string; sizes: BenchConfig['sizes']; gatewayEnv: Record<string, string> };
+  /** `loadAvg`: the box's 1-minute load average when each measurement started. */
   baselines: {
-    L1?: { eventsPerSec: number; rowBytes: number };
-    L2?: { eventsPerSec: number };
-    L3?: { requestsPerSec: number; eventsPerSec: number; ackLatencyMs: Percentiles };
+    L1?: { eventsPerSec: number; rowBytes: number; loadAvg: number };
+    L2?: { eventsPerSec: number; loadAvg: number };
+    L3?: { requestsPerSec: number; eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
   };
   scenarios: Partial<Record<'S1' | 'S2' | 'S4' | 'S5', ScenarioFigures>> & { S3?: { skipped: string } };
 }
@@ -51,11 +54,11 @@ export function formatTable(r: BenchResult): string {
     `${m.cores} cores (${m.cpuModel}), ${m.memoryMb} MB, ${m.os}, node ${m.node}, librdkafka ${m.librdkafka}, sqlite ${m.sqlite}, loadavg ${m.loadAvgAtStart} -> ${m.loadAvgAtEnd}`,
     '',
   ];
-  const rows: string[][] = [['', 'events/s', 'ratio', 'ack p50/p99/p99.9 ms', 'e2e p50/p99 ms', 'peak RSS MB', 'CPU s/M ev']];
+  const rows: string[][] = [['', 'events/s', 'ratio', 'ack p50/p99/p99.9 ms', 'e2e p50/p99 ms', 'peak RSS MB', 'CPU s/M ev', 'loadavg']];
   const b = r.baselines;
-  if (b.L1) rows.push(['L1 bare SQLite inserts', fmt(b.L1.eventsPerSec), '', '', '', '', '']);
-  if (b.L2) rows.push(['L2 bare Kafka producer', fmt(b.L2.eventsPerSec), '', '', '', '', '']);
-  if (b.L3) rows.push(['L3 bare node:http (1 ev/req)', fmt(b.L3.eventsPerSec), '', lat(b.L3.ackLatencyMs), '', '', '']);
+  if (b.L1) rows.push(['L1 bare SQLite inserts', fmt(b.L1.eventsPerSec), '', '', '', '', '', String(b.L1.loadAvg)]);
+  if (b.L2) rows.push(['L2 bare Kafka producer', fmt(b.L2.eventsPerSec), '', '', '', '', '', String(b.L2.loadAvg)]);
+  if (b.L3) rows.push(['L3 bare node:http (1 ev/req)', fmt(b.L3.eventsPerSec), '', lat(b.L3.ackLatencyMs), '', '', '', String(b.L3.loadAvg)]);
   const names: Record<string, string> = {
     S1: 'S1 HTTP, 100 ev/request', S2: 'S2 HTTP, 1 ev/request', S3: 'S3 FIX session', S4: 'S4 drain WAL backlog', S5: 'S5 S2 at half its max',
   };
@@ -75,6 +78,7 @@ export function formatTable(r: BenchResult): string {
       lat(s.e2eLatencyMs),
       s.peakRssMb === null ? '' : String(s.peakRssMb),
       s.cpuSecondsPerMillion === null ? '' : String(s.cpuSecondsPerMillion),
+      s.loadAvg === undefined ? '' : String(s.loadAvg),
     ]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));

@@ -36,34 +36,25 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
     baselines: {},
     scenarios: {},
   };
-  const step = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
-    deps.log(`${name} ...`);
+  /** Runs one measurement, noting the box's 1-minute load average as it started. */
+  const step = async <T extends object>(name: string, run: () => Promise<T> | T): Promise<T & { loadAvg: number }> => {
+    const loadAvg = round(loadavg()[0]!);
+    deps.log(`${name} (loadavg ${loadAvg}) ...`);
     const t0 = Date.now();
     const out = await run();
     deps.log(`${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return out;
+    return { ...out, loadAvg };
   };
   const ratio = (s: MeasuredFigures, baseline: 'L1' | 'L2' | 'L3'): ScenarioFigures => {
     const base = result.baselines[baseline]?.eventsPerSec;
     return { ...s, ratio: base ? round(s.eventsPerSec / base, 3) : null, baseline };
   };
 
+  // Each baseline runs right before the scenarios measured against it, so both see the same
+  // conditions on the box (another process's burst skews a ratio far less that way).
   if (has('L1')) {
     result.baselines.L1 = await step('L1 bare SQLite inserts', () =>
       sqliteInserts({ dir: config.walDir, rows: sizes.l1Rows, synchronous: config.synchronous, rowsPerTransaction: 10_000 }),
-    );
-  }
-  if (has('L2')) {
-    result.baselines.L2 = await step('L2 bare Kafka producer', () =>
-      bareProducer({ brokers: config.brokers, topic: `bench-${ctx.runId}-L2`, records: sizes.l2Records }),
-    );
-  }
-  if (has('L3')) {
-    result.baselines.L3 = await step('L3 bare node:http', () =>
-      bareHttpBaseline({
-        connections: http.singleConnections, pipelining: http.singlePipelining,
-        load: { kind: 'closed', totalEvents: sizes.l3Requests },
-      }),
     );
   }
   if (has('S1')) {
@@ -75,6 +66,14 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
     );
     result.scenarios.S1 = ratio(s, 'L1');
   }
+  if (has('L3')) {
+    result.baselines.L3 = await step('L3 bare node:http', () =>
+      bareHttpBaseline({
+        connections: http.singleConnections, pipelining: http.singlePipelining,
+        load: { kind: 'closed', totalEvents: sizes.l3Requests },
+      }),
+    );
+  }
   if (has('S2')) {
     const s = await step('S2 HTTP one event per request', () =>
       runHttpScenario(ctx, {
@@ -85,10 +84,6 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
     result.scenarios.S2 = ratio(s, 'L3');
   }
   if (has('S3')) result.scenarios.S3 = { skipped: 'FIX bridge not built yet' };
-  if (has('S4')) {
-    const s = await step(`S4 drain of a ${sizes.s4Backlog}-event backlog`, () => runDrainScenario(ctx, sizes.s4Backlog));
-    result.scenarios.S4 = ratio(s, 'L2');
-  }
   if (has('S5')) {
     const max = result.scenarios.S2?.eventsPerSec;
     if (!max) {
@@ -108,6 +103,15 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
       );
       result.scenarios.S5 = { ...ratio(s, 'L3'), bareHttpAckLatencyMs: floor.ackLatencyMs };
     }
+  }
+  if (has('L2')) {
+    result.baselines.L2 = await step('L2 bare Kafka producer', () =>
+      bareProducer({ brokers: config.brokers, topic: `bench-${ctx.runId}-L2`, records: sizes.l2Records }),
+    );
+  }
+  if (has('S4')) {
+    const s = await step(`S4 drain of a ${sizes.s4Backlog}-event backlog`, () => runDrainScenario(ctx, sizes.s4Backlog));
+    result.scenarios.S4 = ratio(s, 'L2');
   }
   result.machine.finishedAt = new Date().toISOString();
   result.machine.loadAvgAtEnd = round(loadavg()[0]!);
