@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { GatewayChild } from '../gateway-child.js';
 import { runLoad } from '../load-generator.js';
 import type { MeasuredFigures } from '../report.js';
-import { gatewayEnv, gatewayOptions, perMillion, type ScenarioContext } from './scenario-context.js';
+import { gatewayEnv, gatewayOptions, perMillion, removeWal, type ScenarioContext } from './scenario-context.js';
 
 /**
  * S4: a backlog in the WAL forwarded after the bus comes back. The backlog is taken in while the
@@ -57,6 +57,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
     };
   } finally {
     await gw.stop();
+    removeWal(first.walPath);
   }
 }
 

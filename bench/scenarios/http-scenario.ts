@@ -4,7 +4,7 @@ import { runLoad } from '../load-generator.js';
 import type { LoadPlan } from '../load-plan.js';
 import { round } from '../percentiles.js';
 import type { MeasuredFigures } from '../report.js';
-import { gatewayEnv, gatewayOptions, perMillion, type ScenarioContext } from './scenario-context.js';
+import { gatewayEnv, gatewayOptions, perMillion, removeWal, type ScenarioContext } from './scenario-context.js';
 
 export interface HttpScenario {
   id: 'S1' | 'S2' | 'S5';
@@ -20,7 +20,7 @@ export interface HttpScenario {
  * acknowledged and consumed; CPU and peak RSS are the gateway process's own.
  */
 export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Promise<MeasuredFigures> {
-  const { env, topic } = gatewayEnv(ctx, s.id);
+  const { env, topic, walPath } = gatewayEnv(ctx, s.id);
   const gw = await GatewayChild.start(env, gatewayOptions(ctx));
   let watch: DeliveryWatch | undefined;
   try {
@@ -58,6 +58,7 @@ export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Pr
     await watch?.close();
     const code = await gw.stop();
     if (code !== 0) ctx.log(`${s.id}: gateway exited with ${code} on SIGTERM`);
+    removeWal(walPath);
   }
 }
 

@@ -1,5 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { BenchConfig } from '../bench-config.js';
 import type { GatewayOptions } from '../gateway-child.js';
 
@@ -36,4 +36,9 @@ export function gatewayOptions(ctx: ScenarioContext): GatewayOptions {
 export function perMillion(cpuBefore: number | null, cpuAfter: number | null, events: number): number | null {
   if (cpuBefore === null || cpuAfter === null || events === 0) return null;
   return Math.round(((cpuAfter - cpuBefore) / events) * 1e6 * 100) / 100;
+}
+
+/** A scenario's WAL is hundreds of MB after a full run: gone once measured. */
+export function removeWal(walPath: string): void {
+  rmSync(dirname(walPath), { recursive: true, force: true });
 }
