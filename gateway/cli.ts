@@ -7,12 +7,18 @@ import { createLogger } from './log.js';
 import { startGateway } from './main.js';
 
 const USAGE = `usage: edge-gateway [--config FILE]
+       edge-gateway bench [--quick] [--help]
 
 Runs the gateway. FILE defaults to config/edge-gateway.yaml when present, else the embedded
 defaults apply. Any key can be overridden by EDGE_GATEWAY_<KEY_PATH>, e.g.
 EDGE_GATEWAY_HTTP_LISTEN=127.0.0.1:9090 or EDGE_GATEWAY_KAFKA_BROKERS=10.0.0.1:9092,10.0.0.2:9092.`;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'bench') {
+    // Loaded only here: the benchmark harness is no part of a running gateway.
+    const { benchMain } = await import('../bench/run-bench.js');
+    process.exit(await benchMain(process.argv.slice(3)));
+  }
   let args;
   try {
     args = parseArgs({ options: { config: { type: 'string' }, help: { type: 'boolean' } } }).values;

@@ -3,8 +3,9 @@ import { it } from 'node:test';
 import type { StoredEvent } from '../../wal/wal.js';
 import { encodeRecords, valueOf } from './record-encoder.js';
 
-const row = (seq: number, extra: Record<string, unknown> = {}): StoredEvent => {
-  const body = JSON.stringify({ eventId: `e${seq}`, type: 'TradeConfirmed', version: 3, aggregateId: `K${seq}`, payload: { s: 'ünïcode' }, ...extra });
+// Bodies in canonical order (payload last), as the WAL stores them.
+const row = (seq: number, extra: Record<string, unknown> = {}, payload: Record<string, unknown> = { s: 'ünïcode' }): StoredEvent => {
+  const body = JSON.stringify({ eventId: `e${seq}`, type: 'TradeConfirmed', version: 3, aggregateId: `K${seq}`, ...extra, payload });
   return { seq, eventId: `e${seq}`, aggregateId: `K${seq}`, topic: 'trades', receivedAt: 1_700_000_000_000 + seq, body };
 };
 
@@ -40,4 +41,14 @@ it('encodes an empty batch', () => {
   const batch = encodeRecords([], 'g');
   assert.equal(batch.records.length, 0);
   assert.equal(batch.values.byteLength, 0);
+});
+
+it('reads the header fields before the payload, whatever the strings contain', () => {
+  const tricky = row(5, { eventId: 'e,"payload":{}"\\', correlationId: 'c,"payload":' }, { type: 'NotTheType', version: 99, correlationId: 'inner' });
+  const batch = encodeRecords([tricky], 'g');
+  assert.deepEqual(batch.records[0]!.headers.slice(1, 4), [
+    { 'event-type': 'TradeConfirmed' },
+    { 'event-version': '3' },
+    { 'correlation-id': 'c,"payload":' },
+  ]);
 });

@@ -1,0 +1,59 @@
+import Kafka from 'node-rdkafka';
+import { EmbeddedBus } from '../../gateway/sinks/kafka/embedded-bus.js';
+import { KafkaConfigSchema, producerConfig } from '../../gateway/sinks/kafka/kafka-config.js';
+import { benchEvent, benchKey } from '../bench-events.js';
+import { answerOnce } from '../child-entry.js';
+
+export interface BareProducerRequest {
+  /** Empty: an embedded bus in this process, as the gateway hosts one in its own. */
+  brokers: string;
+  topic: string;
+  records: number;
+}
+
+/**
+ * L2, in a process of its own: a bare node-rdkafka producer with the gateway's producer settings
+ * (idempotent, acks=all, same linger, batch and compression), sending the gateway's records (same
+ * value bytes, key and headers) as fast as librdkafka's queue takes them; timed to the last report.
+ */
+answerOnce<BareProducerRequest, { eventsPerSec: number }>(async (req) => {
+  let bus: EmbeddedBus | undefined;
+  let bootstrap = req.brokers;
+  if (!bootstrap) {
+    bus = new EmbeddedBus();
+    bootstrap = await bus.start();
+  }
+  const producer = new Kafka.Producer(producerConfig(KafkaConfigSchema.parse({}), bootstrap, 'bench-l2'));
+  await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())));
+  producer.setPollInterval(5);
+  let reported = 0;
+  let failed: Kafka.LibrdKafkaError | undefined;
+  let done: () => void = () => {};
+  const finished = new Promise<void>((r) => (done = r));
+  producer.on('delivery-report', (err) => {
+    if (err) failed ??= err;
+    if (++reported === req.records) done();
+  });
+  const at = new Date().toISOString();
+  const values = Array.from({ length: Math.min(req.records, 10_000) }, (_, i) => Buffer.from(benchEvent('l2', i, at)));
+  const t0 = performance.now();
+  for (let i = 0; i < req.records; ) {
+    const headers: Array<Record<string, string>> = [
+      { 'event-id': `l2-${i}` }, { 'event-type': 'TradeConfirmed' }, { 'event-version': '1' },
+      { 'gateway-id': 'bench-l2' }, { 'gateway-seq': String(i + 1) },
+    ];
+    try {
+      producer.produce(req.topic, null, values[i % values.length]!, benchKey(i), Date.now(), undefined, headers);
+      i++;
+    } catch (err) {
+      if ((err as Kafka.LibrdKafkaError).code !== Kafka.CODES.ERRORS.ERR__QUEUE_FULL) throw err;
+      await new Promise((r) => setTimeout(r, 1)); // librdkafka's queue is full: let reports drain it
+    }
+  }
+  await finished;
+  const seconds = (performance.now() - t0) / 1000;
+  if (failed) throw new Error(`L2: a record was not delivered: ${failed.message}`);
+  await new Promise<void>((resolve) => producer.disconnect(() => resolve()));
+  await bus?.stop();
+  return { eventsPerSec: Math.round(req.records / seconds) };
+});
