@@ -11,7 +11,7 @@ const USAGE = `usage: edge-gateway [--config FILE]
 
 Runs the gateway. FILE defaults to config/edge-gateway.yaml when present, else the embedded
 defaults apply. Any key can be overridden by EDGE_GATEWAY_<KEY_PATH>, e.g.
-EDGE_GATEWAY_HTTP_LISTEN=127.0.0.1:9090 or EDGE_GATEWAY_KAFKA_BROKERS=10.0.0.1:9092,10.0.0.2:9092.`;
+EDGE_GATEWAY_HTTP_LISTEN=127.0.0.1:9090 or EDGE_GATEWAY_KAFKA_BROKERS=127.0.0.1:9092.`;
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'bench') {
