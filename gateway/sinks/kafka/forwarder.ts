@@ -183,8 +183,9 @@ export class Forwarder {
   async stop(deadline: number): Promise<void> {
     this.stopping = true;
     this.wake.notify();
-    await this.loop;
     const left = () => deadline - Date.now();
+    // The loop may be in a read-back from an unreachable Kafka: do not wait past the deadline.
+    await Promise.race([this.loop, new Promise((resolve) => setTimeout(resolve, Math.max(0, left())).unref())]);
     if (this.deps.producer.outstanding > 0 && left() > 0) await this.deps.producer.flush(left());
     while (this.deps.producer.outstanding > 0 && left() > 0) await this.wake.wait(Math.min(50, left()));
     for (const t of this.timers) clearInterval(t);
@@ -318,6 +319,7 @@ export class Forwarder {
       await this.sleepUnlessStopping(delay);
       return;
     }
+    if (this.stopping) return; // stop() may have gone on without us: leave the WAL alone
     let recovered = 0;
     for (const r of found) {
       if (this.tracker.isDelivered(r.seq) || wal.eventIdAt(r.seq) !== r.eventId) continue;

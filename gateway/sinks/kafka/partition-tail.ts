@@ -30,6 +30,8 @@ export interface TailReader {
 
 type Client = Kafka.KafkaConsumer;
 
+const CONNECT_TIMEOUT_MS = 3000;
+
 /**
  * Reads back the tails of partitions with a short-lived consumer (assigned partitions, no group
  * membership, nothing committed). Where to start is found by timestamp (`offsetsForTimes`), so only
@@ -62,7 +64,8 @@ export class PartitionTailReader implements TailReader {
       },
       { 'auto.offset.reset': 'earliest' },
     );
-    await call<Kafka.Metadata>((cb) => consumer.connect({ timeout: left(deadline) }, cb));
+    // A short connect: a pending attempt holds up the process's exit (librdkafka's teardown waits).
+    await call<Kafka.Metadata>((cb) => consumer.connect({ timeout: Math.min(CONNECT_TIMEOUT_MS, left(deadline)) }, cb));
     try {
       const ends = new Map<string, number>();
       const assignments: Kafka.Assignment[] = [];
