@@ -141,7 +141,7 @@ describe('WAL budget against a real Kafka broker', () => {
     });
     assert.ok(gw.logs.some((l) => /before wal.retentionMs/.test(String(l.msg))), 'delivered events were pruned early to free space');
     const exit = await gw.kill('SIGTERM');
-    assert.equal(exit.code, 0);
+    assert.equal(exit.code, 0, `clean exit: ${JSON.stringify(exit)}; last log lines: ${JSON.stringify(gw.logs.slice(-5))}; stderr: ${gw.stderr.slice(-5).join(' | ')}`);
     assert.ok(statSync(walPath).size <= maxFileBytes, `the database file stayed within wal.maxFileBytes (${statSync(walPath).size})`);
     const db = new BetterSqlite3(walPath, { readonly: true });
     try {
