@@ -41,3 +41,13 @@ export function procStats(pid: number): ProcStats {
   }
   return { cpuSeconds, peakRssMb };
 }
+
+/** Current resident set size (VmRSS) of another process in MiB; 0 once it has exited or off Linux. */
+export function rssMb(pid: number): number {
+  try {
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}

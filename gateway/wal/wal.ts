@@ -63,6 +63,8 @@ export class Wal {
   private readonly cursorStmt: Statement;
   private readonly aheadStmt: Statement;
   private readonly cursorAheadStmt: Statement;
+  /** Rows left in `delivered_ahead` by a version before migration 3. */
+  private legacyAhead = false;
   private readonly saveCursor: Statement;
   private readonly clearAhead: Statement;
   private readonly pendingTopicsStmt: Statement;
@@ -205,6 +207,7 @@ export class Wal {
   loadDelivery(): { cursor: number; ahead: number[] } {
     const cursor = this.cursorStmt.get() as number;
     const legacy = this.aheadStmt.all() as number[];
+    this.legacyAhead = legacy.length > 0;
     return { cursor, ahead: [...legacy, ...unpackAhead(cursor, this.cursorAheadStmt.get() as Buffer | null)] };
   }
 
@@ -212,7 +215,8 @@ export class Wal {
   saveDelivery(cursor: number, ahead: readonly number[]): void {
     this.db.transaction(() => {
       this.saveCursor.run(cursor, packAhead(cursor, ahead));
-      this.clearAhead.run();
+      if (this.legacyAhead) this.clearAhead.run(); // moved into the packed value by this save
+      this.legacyAhead = false;
     })();
   }
 

@@ -4,7 +4,8 @@ import { it } from 'node:test';
 import { assertPerKeyOrder, consumeAll } from '../support/consumer.js';
 import { assertExactlyOnce } from '../support/fault-kit.js';
 import { GatewayProcess, tempDir } from '../support/gateway-process.js';
-import { LoadSender, rssMb } from '../support/load-sender.js';
+import { rssMb } from '../../bench/proc-stats.js';
+import { LoadSender } from '../support/load-sender.js';
 import { brokerCtl, realBroker } from '../support/real-broker.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { makeEvent, ndjson } from './events.js';
 
 export interface LoadOptions {
@@ -114,15 +113,3 @@ export class LoadSender {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Resident memory of a live process in MB, from /proc (Linux); 0 once it has exited. */
-export function rssMb(pid: number): number {
-  let status = '';
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return 0;
-  }
-  const m = /VmRSS:\s+(\d+) kB/.exec(status);
-  return m ? Number(m[1]) / 1024 : 0;
-}

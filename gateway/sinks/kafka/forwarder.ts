@@ -10,7 +10,7 @@ import type { EncoderPool } from './encoder-pool.js';
 import { codeName, codeOf, dispositionOf } from './kafka-errors.js';
 import type { Delivery, KafkaProducer, RecordReporter } from './kafka-producer.js';
 import { ReconcileConfigSchema, type TailReader } from './partition-tail.js';
-import type { EncodedBatch } from './record-encoder.js';
+import { encodeDeadLetter, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 export const ForwarderConfigSchema = z.strictObject({
@@ -391,26 +391,7 @@ export class Forwarder {
   /** Best effort: the store is the record of dead letters; the topic is a convenience for consumers. */
   private copyToDeadLetterTopic(event: StoredEvent, error: { code: string; message: string }, topic: string): void {
     const { producer, log } = this.deps;
-    const value = Buffer.from(event.body);
-    const batch: EncodedBatch = {
-      records: [{
-        seq: -event.seq, // its own key among the records awaiting reports
-        topic,
-        key: event.aggregateId,
-        timestamp: event.receivedAt,
-        headers: [
-          { 'event-id': event.eventId },
-          { 'dead-letter-topic': event.topic },
-          { 'dead-letter-error-code': error.code },
-          { 'dead-letter-error': error.message },
-          { 'gateway-id': this.deps.gatewayId },
-          { 'gateway-seq': String(event.seq) },
-        ],
-      }],
-      values: new Uint8Array(value.buffer, value.byteOffset, value.length),
-      ends: Uint32Array.of(value.length),
-    };
-    producer.send(batch, {
+    producer.send(encodeDeadLetter(event, error, topic, this.deps.gatewayId), {
       delivered: () => log.info({ seq: event.seq, topic }, 'dead letter copied to the dead-letter topic'),
       failed: (_seq, err) => {
         log.error({ seq: event.seq, topic, err: err.message }, 'could not copy a dead letter to the dead-letter topic (it stays in the store)');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { StoredEvent } from '../../wal/wal.js';
-import { encodeRecords, valueOf } from './record-encoder.js';
+import { encodeDeadLetter, encodeRecords, valueOf } from './record-encoder.js';
 
 // Bodies in canonical order (payload last), as the WAL stores them.
 const row = (seq: number, extra: Record<string, unknown> = {}, payload: Record<string, unknown> = { s: 'ünïcode' }): StoredEvent => {
@@ -51,4 +51,24 @@ it('reads the header fields before the payload, whatever the strings contain', (
     { 'event-version': '3' },
     { 'correlation-id': 'c,"payload":' },
   ]);
+});
+
+it('copies a dead letter with the refused topic and the error in headers, under its own negative seq', () => {
+  const e = row(7, {}, {});
+  const batch = encodeDeadLetter(e, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'message size too large' }, 'dlq', 'g');
+  assert.deepEqual(batch.records, [{
+    seq: -7,
+    topic: 'dlq',
+    key: e.aggregateId,
+    timestamp: e.receivedAt,
+    headers: [
+      { 'event-id': e.eventId },
+      { 'dead-letter-topic': e.topic },
+      { 'dead-letter-error-code': 'ERR_MSG_SIZE_TOO_LARGE' },
+      { 'dead-letter-error': 'message size too large' },
+      { 'gateway-id': 'g' },
+      { 'gateway-seq': '7' },
+    ],
+  }]);
+  assert.equal(valueOf(batch, 0).toString(), e.body);
 });

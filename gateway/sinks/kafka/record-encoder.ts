@@ -74,3 +74,30 @@ export function valueOf(batch: EncodedBatch, i: number): Buffer {
   const start = i === 0 ? 0 : batch.ends[i - 1]!;
   return Buffer.from(batch.values.buffer, batch.values.byteOffset + start, batch.ends[i]! - start);
 }
+
+/**
+ * Pure: the copy of a dead letter for the dead-letter topic: the event as stored, headers naming
+ * the refused topic and the error. Its `seq` is negative so it never collides with the original's
+ * report.
+ */
+export function encodeDeadLetter(
+  e: StoredEvent,
+  error: { code: string; message: string },
+  topic: string,
+  gatewayId: string,
+): EncodedBatch {
+  const value = Buffer.from(e.body);
+  const headers: Array<Record<string, string>> = [
+    { 'event-id': e.eventId },
+    { 'dead-letter-topic': e.topic },
+    { 'dead-letter-error-code': error.code },
+    { 'dead-letter-error': error.message },
+    { 'gateway-id': gatewayId },
+    { 'gateway-seq': String(e.seq) },
+  ];
+  return {
+    records: [{ seq: -e.seq, topic, key: e.aggregateId, timestamp: e.receivedAt, headers }],
+    values: new Uint8Array(value.buffer, value.byteOffset, value.length),
+    ends: Uint32Array.of(value.length),
+  };
+}
