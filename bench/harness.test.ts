@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { BenchConfigSchema, QUICK } from './bench-config.js';
 import { formatTable } from './report.js';
 import { parseBenchArgs, writeResult } from './run-bench.js';
 import { runSuite } from './suite.js';
+import { tempDir } from './temp-dir.js';
 
 // The harness's plumbing, not the gateway's speed: tiny sizes, embedded bus, no figure thresholds.
 describe('bench harness', () => {
@@ -28,7 +27,7 @@ describe('bench harness', () => {
   });
 
   it('measures every baseline and scenario and reports them in the agreed JSON shape', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'bench-test-'));
+    const out = tempDir('bench-test-');
     const config = BenchConfigSchema.parse({
       mode: 'custom',
       walDir: out,

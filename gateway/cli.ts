@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load-config.js';
 import { ConfigError } from './errors.js';
-import { exitOnSignals } from './lifecycle/shutdown.js';
+import { ProcessSupervisor } from './lifecycle/shutdown.js';
 import { createLogger } from './log.js';
 import { startGateway } from './main.js';
 
@@ -41,19 +41,18 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.log, { gatewayId: config.gatewayId });
+  // Signals and crashes end the process one way: the drain, then an exit code (0 only for a clean stop).
+  const supervisor = new ProcessSupervisor({ deadlineMs: config.shutdown.deadlineMs, log }).install();
+  let gateway;
   try {
-    const gateway = await startGateway(config, { log });
-    exitOnSignals((deadline) => gateway.stop(deadline), { deadlineMs: config.shutdown.deadlineMs, log });
-    void gateway.fatal.then(async (err) => {
-      // The service manager restarts us (Restart=on-failure); nothing acknowledged is lost.
-      log.fatal({ err: err.message }, 'kafka producer failed fatally: stopping so the service restarts with a new producer');
-      await gateway.stop(Date.now() + config.shutdown.deadlineMs).catch(() => {});
-      process.exit(1);
-    });
+    gateway = await startGateway(config, { log });
   } catch (err) {
-    log.fatal({ err }, 'start-up failed');
+    log.fatal({ err, startup: 'failed' }, 'start-up failed');
     process.exit(1);
   }
+  supervisor.attach(gateway);
+  // The service manager restarts us (Restart=on-failure); the WAL and the read-back keep that safe.
+  void gateway.fatal.then(({ err, origin }) => supervisor.crash(err, origin));
 }
 
 void main();

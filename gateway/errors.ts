@@ -1,58 +1,96 @@
 /**
- * Typed errors with stable codes. The HTTP source maps them to responses in one place
- * (sources/http/respond.ts); the forwarder uses `retryable` to decide retry vs dead letter.
+ * Typed errors with stable codes and no transport. A code belongs to one kind; the HTTP source
+ * maps kinds to statuses in one place (sources/http/respond.ts), and the FIX source will map the
+ * same errors to its own messages. No error body is built anywhere else.
  */
+
+/** One problem with one event, e.g. `{ path: '$.payload.price', code: 'invalid_type', message }`. */
 export interface FieldError {
-  /** JSON path inside the event, e.g. `$.payload.price`, or `$` for the whole event. */
+  /** JSON path inside the event (RFC 9535 normalized-path style), or `$` for the whole event. */
   path: string;
   code: string;
   message: string;
 }
 
+/**
+ * What an error means to the sender:
+ * - `invalid`: the request is unusable as sent; nothing of it is stored; do not retry unchanged.
+ * - `too_large`: over a configured limit (bytes or events).
+ * - `unsupported`: a format or encoding the gateway does not take.
+ * - `not_found`, `method_not_allowed`, `conflict`: about the resource asked for.
+ * - `unavailable`: nothing stored; retry later (`retryAfterSeconds` says when).
+ * - `shutting_down`: this instance takes no new work; retry against another or later.
+ * - `internal`: a fault of the gateway's own.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'too_large'
+  | 'unsupported'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'unavailable'
+  | 'shutting_down'
+  | 'internal';
+
+/** Every request-level error code, defined once, with its kind. */
+export const ERROR_CODES = {
+  malformed_json: 'invalid',
+  empty_batch: 'invalid',
+  body_read_failed: 'invalid',
+  invalid_query: 'invalid',
+  malformed_url: 'invalid',
+  body_too_large: 'too_large',
+  too_many_events: 'too_large',
+  unsupported_media_type: 'unsupported',
+  not_found: 'not_found',
+  event_not_found: 'not_found',
+  dead_letter_not_found: 'not_found',
+  method_not_allowed: 'method_not_allowed',
+  already_redriven: 'conflict',
+  event_in_log_again: 'conflict',
+  wal_budget_exceeded: 'unavailable',
+  wal_disk_full: 'unavailable',
+  wal_unavailable: 'unavailable',
+  shutting_down: 'shutting_down',
+  internal_error: 'internal',
+} as const satisfies Record<string, ErrorKind>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface GatewayErrorOptions {
+  /** Per-field problems, e.g. of a malformed body. */
+  details?: readonly FieldError[];
+  /** For `unavailable`: when the sender should try again, in seconds. */
+  retryAfterSeconds?: number;
+  /** For `method_not_allowed`: the methods the resource takes. */
+  allowed?: readonly string[];
+  cause?: unknown;
+}
+
 export class GatewayError extends Error {
+  readonly kind: ErrorKind;
+  readonly details: readonly FieldError[];
+  readonly retryAfterSeconds: number | undefined;
+  readonly allowed: readonly string[] | undefined;
+
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly status = 500,
-    readonly details: FieldError[] = [],
-    /** For 503s: when the sender should try again (the HTTP `Retry-After` header). */
-    readonly retryAfterSeconds?: number,
+    options: GatewayErrorOptions = {},
   ) {
-    super(message);
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'GatewayError';
+    this.kind = ERROR_CODES[code];
+    this.details = options.details ?? [];
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.allowed = options.allowed;
   }
 }
 
-/** The request itself is unusable (malformed, too large, wrong type): nothing of it is stored. */
-export class BadRequestError extends GatewayError {
-  constructor(code: string, message: string, status = 400, details: FieldError[] = []) {
-    super(code, message, status, details);
-    this.name = 'BadRequestError';
-  }
-}
-
-/** The WAL could not commit (disk full, I/O error): the sender should retry later. */
-export class WalUnavailableError extends GatewayError {
-  constructor(message: string, override readonly cause?: unknown) {
-    super('wal_unavailable', message, 503);
-    this.name = 'WalUnavailableError';
-  }
-}
-
-/** The WAL could not commit because the disk (or `wal.maxFileBytes`) is full: nothing of the group is stored. */
-export class WalDiskFullError extends GatewayError {
-  constructor(message: string, retryAfterSeconds: number, override readonly cause?: unknown) {
-    super('wal_disk_full', message, 503, [], retryAfterSeconds);
-    this.name = 'WalDiskFullError';
-  }
-}
-
-/** Intake is paused: the undelivered backlog or the WAL's size is at its budget (`wal.budget`). */
-export class WalBudgetExceededError extends GatewayError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super('wal_budget_exceeded', message, 503, [], retryAfterSeconds);
-    this.name = 'WalBudgetExceededError';
-  }
+/** True for a GatewayError with this code. */
+export function hasCode(err: unknown, code: ErrorCode): err is GatewayError {
+  return err instanceof GatewayError && err.code === code;
 }
 
 /** Start-up configuration is invalid; `problems` lists every problem by key path. */

@@ -1,17 +1,24 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { deadLetterRoutes } from './admin/dead-letter-routes.js';
+import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import type { GatewayConfig } from './config/config-schema.js';
-import { EMBEDDED_BUS_WARNING, readyReport } from './health/ready-report.js';
+import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import type { StopReport } from './lifecycle/shutdown.js';
 import { Ingest } from './pipeline/ingest.js';
-import { EmbeddedBus } from './sinks/kafka/embedded-bus.js';
+import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
 import { clientConnectionConfig, producerConfig } from './sinks/kafka/kafka-config.js';
 import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
 import { PartitionTailReader } from './sinks/kafka/partition-tail.js';
+import { PoisonTriage } from './sinks/kafka/poison-triage.js';
+import { Reconciler } from './sinks/kafka/reconciler.js';
 import { HttpSource } from './sources/http/http-source.js';
-import { DeadLetterStore } from './wal/dead-letter-store.js';
+import { intakeRoutes } from './sources/http/intake-routes.js';
+import { DeliveryLedger } from './wal/delivery-ledger.js';
 import { GroupCommit } from './wal/group-commit.js';
+import { Retention } from './wal/retention.js';
 import { Wal } from './wal/wal.js';
 import { WalBudget } from './wal/wal-budget.js';
 
@@ -20,104 +27,112 @@ export interface RunningGateway {
   /** Bootstrap address of the bus the gateway writes to. */
   bootstrap: string;
   embeddedBus: boolean;
-  /** Drains in order: intake, commits, forwarding, then closes the WAL. Idempotent. */
-  stop(deadline: number): Promise<void>;
-  /** Settles if the gateway can no longer forward (a fatal Kafka client error): stop and exit non-zero. */
-  fatal: Promise<Error>;
+  /** Stops every component in reverse order of start by the deadline (epoch ms). Idempotent. */
+  stop(deadline: number): Promise<StopReport>;
+  /** Settles when a component can no longer work (a fatal Kafka client error, a crashed loop): stop and exit non-zero. */
+  fatal: Promise<{ err: Error; origin: string }>;
 }
 
-/** The composition root: builds every component from the config and wires them together. */
+/**
+ * The composition root: builds every component from its config section, wires them, starts them
+ * in order, and stops them in reverse. Nothing else happens here.
+ */
 export async function startGateway(config: GatewayConfig, deps: { log: Logger }): Promise<RunningGateway> {
   const { log } = deps;
-  // Teardown in reverse order of construction, also when start-up fails half-way.
-  const cleanups: Array<(deadline: number) => Promise<void> | void> = [];
-  const cleanup = async (deadline: number) => {
-    for (const c of [...cleanups].reverse()) await c(deadline);
+  const started: Component[] = [];
+  const stopAll = async (deadline: number): Promise<StopReport> => {
+    const forced: string[] = [];
+    for (const c of [...started].reverse()) if ((await c.stop(deadline)) === 'forced') forced.push(c.name);
+    return { outcome: forced.length > 0 ? 'forced' : 'clean', forced };
   };
+  const run = async <C extends Component>(c: C): Promise<C> => {
+    started.push(c);
+    await c.start();
+    return c;
+  };
+  let reportFatal!: (f: { err: Error; origin: string }) => void;
+  const fatal = new Promise<{ err: Error; origin: string }>((resolve) => (reportFatal = resolve));
+
   try {
-    const wal = new Wal(config.wal);
-    cleanups.push(() => wal.close());
+    const wal = await run(new Wal(config.wal));
+    const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
+    const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
+    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log }));
 
     const embedded = config.kafka.brokers.length === 0;
     let bootstrap = config.kafka.brokers.join(',');
     if (embedded) {
-      const bus = new EmbeddedBus();
-      bootstrap = await bus.start();
-      cleanups.push(() => bus.stop());
+      const bus = await run(new EmbeddedBus());
+      bootstrap = bus.bootstrap;
       log.warn({ bootstrap }, EMBEDDED_BUS_WARNING);
     }
-
-    const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log });
-    const fatal = new Promise<Error>((resolve) => producer.onFatal((err) => resolve(new Error(err.message))));
-    producer.start();
-    cleanups.push(() => producer.stop());
-
+    const bus = { kind: embedded ? ('embedded' as const) : ('external' as const), bootstrap, ...(embedded ? { warning: EMBEDDED_BUS_WARNING } : {}) };
+    const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log, bus });
+    producer.onFatal((err) => reportFatal({ err: new Error(err.message), origin: 'kafka producer' }));
+    await run(producer);
     const encoder = createEncoderPool({ threads: config.forwarder.workerThreads }, { gatewayId: config.gatewayId });
-    cleanups.push(() => encoder.close());
+    await run(closeable('encoder', () => encoder.close(), log));
 
-    const deadLetters = new DeadLetterStore(wal);
     const tail = new PartitionTailReader(config.forwarder.reconcile, {
       bootstrap,
       gatewayId: config.gatewayId,
       clientConfig: clientConnectionConfig(config.kafka),
       timeIndex: !embedded,
     });
-    const forwarder = new Forwarder(config.forwarder, { wal, producer, encoder, tail, deadLetters, gatewayId: config.gatewayId, log });
-    forwarder.start();
-    cleanups.push((deadline) => forwarder.stop(deadline));
+    const reconciler = new Reconciler({ wal, ledger, tail, log });
+    let forwarder: Forwarder | undefined;
+    const triage = new PoisonTriage(config.forwarder, { wal, ledger, producer, gatewayId: config.gatewayId, log, onChange: () => forwarder?.notifyAppended() });
+    forwarder = await run(
+      new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }) }),
+    );
 
-    const budget = new WalBudget(config.wal.budget, { wal, pendingEvents: () => forwarder.pendingEvents, log });
-    budget.start();
-    cleanups.push(() => budget.stop());
+    const commit = await run(new GroupCommit(wal));
+    commit.onAppended(() => forwarder?.notifyAppended());
+    const ingest = new Ingest(config.routing, { commit, budget });
 
-    const commit = new GroupCommit(wal);
-    commit.onAppended(() => forwarder.notifyAppended());
-    const ingest = new Ingest(config.kafka, { commit, budget });
-
+    const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
+    let health: HealthSource[] = [];
     const http = new HttpSource(config.http, {
-      ingest,
       log,
-      lookup: (eventId) => {
-        const e = wal.findEvent(eventId);
-        if (!e) return undefined;
-        const d = forwarder.deliveryOf(e.seq);
-        return {
-          status: d.delivered ? 'forwarded' : 'accepted',
-          seq: e.seq,
-          topic: e.topic,
-          ...(d.partition !== undefined ? { partition: d.partition, offset: d.offset } : {}),
-          receivedAt: new Date(e.receivedAt).toISOString(),
-        };
-      },
-      health: () => readyReport(config.gatewayId, { embedded, bootstrap }, { wal, forwarder, producer, deadLetters, budget }),
-      deadLetters: {
-        list: (after, limit) => deadLetters.list(after, limit),
-        get: (seq) => deadLetters.get(seq),
-        redrive: async (seq) => {
-          const dead = deadLetters.get(seq);
-          if (dead && producer.ready) await producer.refreshTopic(dead.topic);
-          const out = deadLetters.redrive(seq);
-          log.info(out, 'dead letter re-driven');
-          forwarder.notifyAppended();
-          return out;
-        },
-      },
+      routes: [
+        ...intakeRoutes(config.http, { ingest, statusOf: (id) => ledger.statusOf(id) }),
+        ...healthRoutes({ gatewayId: config.gatewayId, sources: () => health }),
+        ...deadLetterRoutes({
+          list: (after, limit) => wal.deadLetters.list(after, limit),
+          get: (seq) => wal.deadLetters.get(seq),
+          redrive: (seq) => triage.redrive(seq),
+        }),
+      ],
     });
-    const address = await http.start();
+    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http];
+    await run(http);
+    const address = http.address!;
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
 
-    let stopping: Promise<void> | undefined;
+    let stopping: Promise<StopReport> | undefined;
     const stop = (deadline: number) =>
       (stopping ??= (async () => {
-        log.info('stopping: intake closed');
-        await http.stop(deadline);
-        await commit.drain();
-        await cleanup(deadline);
-        log.info('stopped');
+        const startedAt = Date.now();
+        const report = await stopAll(deadline);
+        log[report.outcome === 'clean' ? 'info' : 'error']({ stop: report.outcome, forced: report.forced, ms: Date.now() - startedAt }, 'stopped');
+        return report;
       })());
     return { http: address, bootstrap, embeddedBus: embedded, stop, fatal };
   } catch (err) {
-    await cleanup(Date.now() + config.shutdown.deadlineMs);
+    await stopAll(Date.now() + config.shutdown.deadlineMs);
     throw err;
   }
+}
+
+/** A component that only needs closing (e.g. the encoder pool). */
+function closeable(name: string, close: () => Promise<void>, log: Logger): Component {
+  return {
+    name,
+    start: () => {},
+    stop: stopOnce(async (): Promise<StopOutcome> => {
+      await close();
+      return 'clean';
+    }, (err) => log.error({ err, component: name }, 'failed to stop')),
+    health: () => ({}),
+  };
 }

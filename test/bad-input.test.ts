@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { GatewayProcess } from '../bench/gateway-process.js';
+import { tempDir } from '../bench/temp-dir.js';
 import { makeEvent, ndjson } from './support/events.js';
-import { GatewayProcess, tempDir } from './support/gateway-process.js';
 import { readWalFile } from './support/wal-file.js';
-import { waitFor } from './support/wait-for.js';
 
 const MAX_BODY = 64 * 1024;
 const MAX_EVENTS = 50;
@@ -26,7 +26,7 @@ describe('bad input gets a precise error and changes nothing', () => {
     assert.equal(res.status, 202);
   });
   after(async () => {
-    await gw?.kill('SIGTERM');
+    await gw?.stop();
   });
 
   /** Raw node:http, so bodies can be streamed without a length or declared larger than sent. */
@@ -126,15 +126,24 @@ describe('bad input gets a precise error and changes nothing', () => {
     assert.ok(after.has('mix-ok') && !after.has('mix-bad'));
   });
 
-  it('a client that disconnects mid-body leaves nothing stored and nothing in flight', async () => {
+  it('a client that disconnects mid-body leaves nothing stored, not even its complete lines, and nothing in flight', async () => {
     const before = readWalFile(wal).seqs.size;
-    const req = request(new URL('/v1/events', gw.url), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+    const complete = [0, 1, 2].map((n) => makeEvent(`gone-${n}`, 'UTI-GONE', n));
+    const sent = ndjson(complete) + JSON.stringify(makeEvent('gone-3', 'UTI-GONE', 3)).slice(0, 40);
+    const req = request(new URL('/v1/events', gw.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-ndjson', 'content-length': Buffer.byteLength(sent) + 1000 },
+    });
     req.on('error', () => {});
-    req.write('[{"eventId": "gone-1"');
-    await waitFor('the request to be in flight', async () => (await gw.ready()).http.inFlightRequests === 2);
+    req.write(sent);
+    await gw.waitFor('the request to be in flight', async () => (await gw.ready()).http.inFlightRequests === 2);
+    // Time for a gateway that stored NDJSON lines as they streamed in to store the complete ones.
+    await new Promise((r) => setTimeout(r, 300));
     req.destroy();
-    await waitFor('the request to be finished', async () => (await gw.ready()).http.inFlightRequests === 1);
-    assert.equal(readWalFile(wal).seqs.size, before);
+    await gw.waitFor('the request to be finished', async () => (await gw.ready()).http.inFlightRequests === 1);
+    const after = readWalFile(wal).seqs;
+    for (const e of complete) assert.ok(!after.has(e.eventId), `${e.eventId}, a complete line, is not stored`);
+    assert.equal(after.size, before);
   });
 
   it('unknown routes and methods: 404 and 405', async () => {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { GatewayProcess } from '../bench/gateway-process.js';
+import { tempDir } from '../bench/temp-dir.js';
 import { assertPerKeyOrder, consumeAll } from './support/consumer.js';
 import { makeEvent } from './support/events.js';
-import { GatewayProcess, tempDir } from './support/gateway-process.js';
 import { persistedCursor, readWalFile } from './support/wal-file.js';
-import { waitFor } from './support/wait-for.js';
 
 const BURST = 3000;
 const PER_REQUEST = 100;
@@ -35,12 +35,12 @@ describe('durability across SIGKILL', () => {
   it('forwards after restart every acknowledged event whose delivery was not recorded, and nothing at or below the recorded cursor', async () => {
     const wal = join(tempDir(), 'wal.db');
     // Deliveries are recorded every 5 s here, so a kill right after a burst leaves some unrecorded.
-    const env = { EDGE_GATEWAY_WAL_PATH: wal, EDGE_GATEWAY_FORWARDER_DELIVERY_COMMIT_INTERVAL_MS: '5000' };
+    const env = { EDGE_GATEWAY_WAL_PATH: wal, EDGE_GATEWAY_WAL_DELIVERY_COMMIT_INTERVAL_MS: '5000' };
     const acked = new Map<string, number>();
 
     const first = await GatewayProcess.start(env);
     await burst(first, 'a', acked);
-    await waitFor('the first burst recorded as delivered', () => persistedCursor(wal) === BURST, 30_000);
+    await first.waitFor('the first burst recorded as delivered', () => persistedCursor(wal) === BURST);
     await burst(first, 'b', acked);
     const killed = await first.kill('SIGKILL');
     assert.equal(killed.signal, 'SIGKILL');
@@ -55,8 +55,8 @@ describe('durability across SIGKILL', () => {
     // The restarted gateway has a fresh embedded bus: whatever is on it was sent after the restart.
     const second = await GatewayProcess.start(env);
     try {
-      await waitFor('the backlog to drain', async () => (await second.ready()).wal.pendingEvents === 0, 60_000);
-      const records = await consumeAll(second.bootstrap, ['trade-events'], pending.length, { settleMs: 1500 });
+      await second.waitFor('the backlog to drain', async () => (await second.ready()).delivery.pendingEvents === 0, { timeoutMs: 60_000 });
+      const records = await consumeAll(second.bootstrap, ['trade-events']);
       const resent = records.map((m) => Number(m.headers['gateway-seq'])).sort((a, b) => a - b);
       console.log(JSON.stringify({
         acknowledged: acked.size,
@@ -70,7 +70,7 @@ describe('durability across SIGKILL', () => {
       for (const [id, seq] of acked) assert.ok(recorded(seq) || resent.includes(seq), `${id} is delivered`);
       assertPerKeyOrder(records);
     } finally {
-      await second.kill('SIGTERM');
+      await second.stop();
     }
   });
 });

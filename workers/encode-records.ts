@@ -1,5 +1,5 @@
 import { encodeRecords, type EncodedBatch } from '../gateway/sinks/kafka/record-encoder.js';
-import type { StoredEvent } from '../gateway/wal/wal.js';
+import type { StoredEvent } from '../gateway/wal/stored-event.js';
 
 /**
  * Piscina worker entry: encodes one batch off the event loop. The values come back packed in one

@@ -21,7 +21,8 @@ answerOnce<BareProducerRequest, { eventsPerSec: number }>(async (req) => {
   let bootstrap = req.brokers;
   if (!bootstrap) {
     bus = new EmbeddedBus();
-    bootstrap = await bus.start();
+    await bus.start();
+    bootstrap = bus.bootstrap;
   }
   const producer = new Kafka.Producer(producerConfig(KafkaConfigSchema.parse({}), bootstrap, 'bench-l2'));
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())));

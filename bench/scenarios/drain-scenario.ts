@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { GatewayChild } from '../gateway-child.js';
+import { GatewayProcess } from '../gateway-process.js';
 import { runLoad } from '../load-generator.js';
 import type { MeasuredFigures } from '../report.js';
 import { gatewayEnv, gatewayOptions, perMillion, removeWal, type ScenarioContext } from './scenario-context.js';
@@ -14,7 +14,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
   const perRequest = 1000;
   const events = Math.ceil(backlog / perRequest) * perRequest;
   const first = gatewayEnv(ctx, 'S4');
-  const offline = await GatewayChild.start(
+  const offline = await GatewayProcess.start(
     { ...first.env, EDGE_GATEWAY_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}` },
     gatewayOptions(ctx),
   );
@@ -32,16 +32,14 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
     await offline.kill();
   }
 
-  const gw = await GatewayChild.start(first.env, gatewayOptions(ctx));
+  const gw = await GatewayProcess.start(first.env, gatewayOptions(ctx));
   try {
     const before = gw.stats();
-    for (;;) {
+    await gw.waitFor(`S4: the backlog of ${events} delivered`, async () => {
       const r = await gw.ready();
       if (r.wal.lastSeq !== events) throw new Error(`S4: the restarted gateway holds ${r.wal.lastSeq} events, expected ${events}`);
-      if (r.wal.deliveredCursor >= events) break;
-      if (Date.now() - gw.listeningAt > 300_000) throw new Error(`S4: drain stalled at ${r.wal.deliveredCursor} of ${events}`);
-      await new Promise((res) => setTimeout(res, 20));
-    }
+      return r.delivery.deliveredCursor >= events;
+    }, { timeoutMs: 300_000, everyMs: 20 });
     const seconds = (Date.now() - gw.listeningAt) / 1000;
     const after = gw.stats();
     return {

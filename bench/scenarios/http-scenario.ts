@@ -1,5 +1,5 @@
 import { DeliveryWatch } from '../delivery-watch.js';
-import { GatewayChild } from '../gateway-child.js';
+import { GatewayProcess } from '../gateway-process.js';
 import { runLoad } from '../load-generator.js';
 import type { LoadPlan } from '../load-plan.js';
 import { round } from '../percentiles.js';
@@ -21,7 +21,7 @@ export interface HttpScenario {
  */
 export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Promise<MeasuredFigures> {
   const { env, topic, walPath } = gatewayEnv(ctx, s.id);
-  const gw = await GatewayChild.start(env, gatewayOptions(ctx));
+  const gw = await GatewayProcess.start(env, gatewayOptions(ctx));
   let watch: DeliveryWatch | undefined;
   try {
     watch = await DeliveryWatch.start(ctx.config.brokers || gw.bootstrap, topic);
@@ -56,17 +56,14 @@ export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Pr
     };
   } finally {
     await watch?.close();
-    const code = await gw.stop();
-    if (code !== 0) ctx.log(`${s.id}: gateway exited with ${code} on SIGTERM`);
+    const exit = await gw.stop();
+    if (exit.code !== 0) ctx.log(`${s.id}: gateway exited with ${exit.code ?? exit.signal} on SIGTERM`);
     removeWal(walPath);
   }
 }
 
 /** When the gateway's delivery cursor (advanced by Kafka's delivery reports) reached `n`: polled, ~20 ms resolution. */
-async function deliveryReported(gw: GatewayChild, n: number): Promise<number> {
-  for (;;) {
-    const r = await gw.ready();
-    if (r.wal.deliveredCursor >= n) return Date.now();
-    await new Promise((res) => setTimeout(res, 20));
-  }
+async function deliveryReported(gw: GatewayProcess, n: number): Promise<number> {
+  await gw.waitFor(`${n} deliveries reported`, async () => (await gw.ready()).delivery.deliveredCursor >= n, { timeoutMs: 300_000, everyMs: 20 });
+  return Date.now();
 }

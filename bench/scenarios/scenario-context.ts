@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BenchConfig } from '../bench-config.js';
-import type { GatewayOptions } from '../gateway-child.js';
+import type { GatewayOptions } from '../gateway-process.js';
+import { tempDir } from '../temp-dir.js';
 
 /** What every scenario shares within one run. */
 export interface ScenarioContext {
@@ -13,7 +14,7 @@ export interface ScenarioContext {
 
 /** A fresh WAL and the gateway settings common to every scenario. */
 export function gatewayEnv(ctx: ScenarioContext, scenario: string, walPath?: string): { env: Record<string, string>; walPath: string; topic: string } {
-  const path = walPath ?? join(mkdtempSync(join(ctx.config.walDir, `bench-${scenario}-`)), 'wal.db');
+  const path = walPath ?? join(tempDir(`bench-${scenario}-`, ctx.config.walDir), 'wal.db');
   const topic = `bench-${ctx.runId}-${scenario}`;
   return {
     walPath: path,
@@ -21,7 +22,7 @@ export function gatewayEnv(ctx: ScenarioContext, scenario: string, walPath?: str
     env: {
       EDGE_GATEWAY_WAL_PATH: path,
       EDGE_GATEWAY_WAL_SYNCHRONOUS: ctx.config.synchronous,
-      EDGE_GATEWAY_KAFKA_DEFAULT_TOPIC: topic,
+      EDGE_GATEWAY_ROUTING_DEFAULT_TOPIC: topic,
       EDGE_GATEWAY_GATEWAY_ID: 'bench',
       ...(ctx.config.brokers ? { EDGE_GATEWAY_KAFKA_BROKERS: ctx.config.brokers } : {}),
       ...ctx.config.gatewayEnv,

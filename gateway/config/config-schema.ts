@@ -1,11 +1,20 @@
 import { z } from 'zod';
 import { LogConfigSchema } from '../log.js';
-import { ForwarderConfigSchema } from '../sinks/kafka/forwarder.js';
+import { RoutingConfigSchema } from '../pipeline/routing.js';
+import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
-import { HttpConfigSchema } from '../sources/http/http-source.js';
+import { PoisonTriageConfigSchema } from '../sinks/kafka/poison-triage.js';
+import { ReconcileConfigSchema } from '../sinks/kafka/reconciler.js';
+import { HttpConfigSchema } from '../sources/http/http-config.js';
+import { DeliveryLedgerConfigSchema } from '../wal/delivery-ledger.js';
+import { RetentionConfigSchema } from '../wal/retention.js';
+import { WalBudgetConfigSchema } from '../wal/wal-budget.js';
 import { WalConfigSchema } from '../wal/wal.js';
 
-/** The whole configuration: each component owns its section's schema and defaults. */
+/**
+ * The whole configuration. Each component owns its section's schema and defaults; they are put
+ * together here only, so no component's schema imports another's.
+ */
 export const GatewayConfigSchema = z
   .strictObject({
     /** Names this gateway in record headers and client ids; keep it stable across restarts. */
@@ -14,13 +23,21 @@ export const GatewayConfigSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ -' })
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
-    wal: WalConfigSchema.prefault({}),
+    routing: RoutingConfigSchema.prefault({}),
+    wal: WalConfigSchema.extend({
+      delivery: DeliveryLedgerConfigSchema.prefault({}),
+      retention: RetentionConfigSchema.prefault({}),
+      budget: WalBudgetConfigSchema.prefault({}),
+    }).prefault({}),
     kafka: KafkaConfigSchema.prefault({}),
-    forwarder: ForwarderConfigSchema.prefault({}),
+    forwarder: ForwarderConfigSchema.extend({
+      reconcile: ReconcileConfigSchema.prefault({}),
+      ...PoisonTriageConfigSchema.shape,
+    }).prefault({}),
     log: LogConfigSchema.prefault({}),
     shutdown: z
       .strictObject({
-        /** SIGTERM drains within this time, then exits non-zero; a second signal exits at once. */
+        /** SIGTERM drains within this time (ms), then exits non-zero; a second signal exits at once. */
         deadlineMs: z.number().int().positive().default(10_000),
       })
       .prefault({}),

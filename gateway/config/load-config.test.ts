@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../bench/temp-dir.js';
 import { ConfigError } from '../errors.js';
 import { envName, loadConfig } from './load-config.js';
 
 const file = (text: string) => {
-  const p = join(mkdtempSync(join(tmpdir(), 'cfg-test-')), 'gw.yaml');
+  const p = join(tempDir('cfg-test-'), 'gw.yaml');
   writeFileSync(p, text);
   return p;
 };
@@ -30,7 +31,7 @@ describe('configuration', () => {
     assert.equal(c.http.maxEventsPerRequest, 10000);
     assert.equal(c.wal.synchronous, 'full');
     assert.deepEqual(c.kafka.brokers, []);
-    assert.equal(c.kafka.defaultTopic, 'trade-events');
+    assert.equal(c.routing.defaultTopic, 'trade-events');
     assert.equal(c.forwarder.breaker.resetTimeoutMs, 5000);
   });
 
@@ -40,7 +41,8 @@ describe('configuration', () => {
       env: {
         EDGE_GATEWAY_HTTP_LISTEN: '127.0.0.1:9090',
         EDGE_GATEWAY_KAFKA_BROKERS: '127.0.0.1:19092, 127.0.0.1:19093',
-        EDGE_GATEWAY_KAFKA_TOPICS: '{ValuationReported: valuations}',
+        EDGE_GATEWAY_ROUTING_TOPICS: '{ValuationReported: valuations}',
+        EDGE_GATEWAY_WAL_RETENTION_PERIOD_MS: '60000',
         EDGE_GATEWAY_FORWARDER_BREAKER_RESET_TIMEOUT_MS: '250',
         EDGE_GATEWAY_WAL_SYNCHRONOUS: 'normal',
         OTHER: 'ignored',
@@ -50,7 +52,8 @@ describe('configuration', () => {
     assert.equal(c.http.listen, '127.0.0.1:9090');
     assert.equal(c.http.maxBodyBytes, 10);
     assert.deepEqual(c.kafka.brokers, ['127.0.0.1:19092', '127.0.0.1:19093']);
-    assert.deepEqual(c.kafka.topics, { ValuationReported: 'valuations' });
+    assert.deepEqual(c.routing.topics, { ValuationReported: 'valuations' });
+    assert.equal(c.wal.retention.periodMs, 60000);
     assert.equal(c.kafka.producer['linger.ms'], 1);
     assert.equal(c.forwarder.breaker.resetTimeoutMs, 250);
     assert.equal(c.wal.synchronous, 'normal');
@@ -83,6 +86,17 @@ describe('configuration', () => {
     assert.match(problems(() => loadConfig({ file: '/nonexistent/gw.yaml', env: {} }))[0]!, /ENOENT/);
     assert.match(problems(() => loadConfig({ file: file('a: [1, 2'), env: {} }))[0]!, /gw\.yaml/);
     assert.match(problems(() => loadConfig({ file: file('- 1\n- 2\n'), env: {} }))[0]!, /must be a YAML mapping/);
+  });
+
+  it('config/edge-gateway.yaml spells out exactly the embedded defaults', () => {
+    const shipped = loadConfig({ file: fileURLToPath(new URL('../../config/edge-gateway.yaml', import.meta.url)), env: {} });
+    assert.deepEqual(shipped, loadConfig({ file: file(''), env: {} }));
+  });
+
+  it('no component reads another section: each section is its own schema', () => {
+    const c = loadConfig({ file: file(''), env: {} });
+    assert.deepEqual(Object.keys(c).sort(), ['forwarder', 'gatewayId', 'http', 'kafka', 'log', 'routing', 'shutdown', 'wal']);
+    assert.deepEqual(Object.keys(c.kafka).sort(), ['brokers', 'producer'], 'routing is not a part of kafka');
   });
 
   it('names environment variables after the key path', () => {

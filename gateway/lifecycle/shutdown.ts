@@ -1,35 +1,82 @@
 import type { Logger } from 'pino';
+import type { StopOutcome } from './component.js';
+
+/** What a stopped gateway reports. */
+export interface StopReport {
+  outcome: StopOutcome;
+  /** Components cut short by the deadline. */
+  forced: string[];
+}
+
+export interface Stoppable {
+  stop(deadline: number): Promise<StopReport>;
+}
 
 /**
- * On the first SIGTERM or SIGINT, runs `close(deadline)` and exits 0 when it finishes in time;
- * at the deadline, or on a second signal, exits 1 at once.
+ * The one way the process ends once it runs (in the spirit of close-with-grace). SIGTERM or SIGINT
+ * stop the gateway by the deadline: exit 0 when the stop was clean, 1 when forced. A crash (an
+ * uncaught exception, an unhandled rejection, or a component reporting it can no longer work)
+ * takes the same stop, logged at `fatal`, and exits 1. A second signal, or the deadline passing
+ * with the stop unfinished, exits 1 at once.
  */
-export function exitOnSignals(close: (deadline: number) => Promise<void>, options: { deadlineMs: number; log: Logger }): void {
-  let closing = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (closing) {
-      options.log.error({ signal }, 'second signal: exiting without draining');
-      process.exit(1);
+export class ProcessSupervisor {
+  private target: Stoppable | undefined;
+  private stopping = false;
+  private readonly onSignal = (signal: NodeJS.Signals) => this.begin({ signal });
+  private readonly onException = (err: unknown) => this.crash(err, 'uncaughtException');
+  private readonly onRejection = (err: unknown) => this.crash(err, 'unhandledRejection');
+
+  constructor(
+    private readonly options: { deadlineMs: number; log: Logger; exit?: (code: number) => void },
+  ) {}
+
+  /** Handles signals and crashes from now on; before `attach`, a crash exits 1 without a drain. */
+  install(): this {
+    process.on('SIGTERM', this.onSignal);
+    process.on('SIGINT', this.onSignal);
+    process.on('uncaughtException', this.onException);
+    process.on('unhandledRejection', this.onRejection);
+    return this;
+  }
+
+  /** The running gateway, stopped by a signal or a crash. */
+  attach(target: Stoppable): void {
+    this.target = target;
+  }
+
+  /** A fault the gateway cannot work on from: stop as on SIGTERM, then exit 1. */
+  crash(err: unknown, origin: string): void {
+    this.options.log.fatal({ err, origin }, 'crashed: stopping and exiting non-zero so the service manager restarts the gateway');
+    this.begin({ crash: origin });
+  }
+
+  private begin(why: { signal?: NodeJS.Signals; crash?: string }): void {
+    const { log, deadlineMs } = this.options;
+    if (this.stopping) {
+      if (why.signal) {
+        log.error({ signal: why.signal }, 'second signal: exiting without draining');
+        this.exit(1);
+      }
+      return; // a crash during the stop: the stop's own deadline still ends the process
     }
-    closing = true;
-    const deadline = Date.now() + options.deadlineMs;
-    options.log.info({ signal, deadlineMs: options.deadlineMs }, 'draining');
+    this.stopping = true;
+    if (!this.target) return this.exit(why.crash ? 1 : 0);
+    const deadline = Date.now() + deadlineMs;
+    log.info({ ...why, deadlineMs }, 'draining');
     setTimeout(() => {
-      options.log.error('drain deadline passed: exiting');
-      process.exit(1);
-    }, options.deadlineMs + 1000).unref();
-    close(deadline).then(
-      () => {
-        if (Date.now() <= deadline) process.exit(0);
-        options.log.error('drained only after the deadline (work in progress was cut short)');
-        process.exit(1);
-      },
+      log.error({ deadlineMs }, 'drain deadline passed: exiting');
+      this.exit(1);
+    }, deadlineMs + 1000).unref();
+    this.target.stop(deadline).then(
+      (report) => this.exit(why.crash || report.outcome !== 'clean' ? 1 : 0),
       (err) => {
-        options.log.error({ err }, 'drain failed');
-        process.exit(1);
+        log.error({ err }, 'drain failed');
+        this.exit(1);
       },
     );
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  }
+
+  private exit(code: number): void {
+    (this.options.exit ?? process.exit)(code);
+  }
 }

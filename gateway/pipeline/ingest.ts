@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
-import type { WalRecord } from '../wal/wal.js';
+import type { WalRecord } from '../wal/stored-event.js';
 import { canonicalJson, validateEnvelope } from './envelope.js';
 import { routeTopic, type RoutingConfig } from './routing.js';
 
@@ -43,8 +43,7 @@ export class Ingest {
       try {
         stored = await this.deps.commit.append(records);
       } catch (err) {
-        this.deps.budget?.commitFailed(err);
-        throw err;
+        throw this.deps.budget ? this.deps.budget.commitFailed(err) : err;
       }
       this.deps.budget?.commitSucceeded();
       for (let j = 0; j < stored.length; j++) {

@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { GatewayError } from '../errors.js';
-import { DeadLetterStore } from './dead-letter-store.js';
+import { tempDir } from '../../bench/temp-dir.js';
+import { hasCode } from '../errors.js';
 import { Wal, WalConfigSchema } from './wal.js';
 
 const body = (id: string) => JSON.stringify({ eventId: id, type: 'TradeConfirmed', payload: { n: 1 } });
 
 function setUp() {
-  const path = join(mkdtempSync(join(tmpdir(), 'dl-test-')), 'wal.db');
-  const wal = new Wal(WalConfigSchema.parse({ path }));
+  const path = join(tempDir('dl-test-'), 'wal.db');
+  const wal = new Wal(WalConfigSchema.parse({ path }), { now: () => Date.UTC(2026, 10, 29) });
   wal.appendBatch(['a', 'b', 'c'].map((id) => ({ eventId: id, aggregateId: 'K', topic: 't', body: body(id) })));
-  return { path, wal, store: new DeadLetterStore(wal, { now: () => Date.UTC(2026, 10, 29) }) };
+  return { path, wal, store: wal.deadLetters };
 }
 
-it('keeps a refused event whole with its error, once, and lists without bodies', () => {
+it('keeps a refused event whole with its error, once, and lists without bodies', async () => {
   const { path, wal, store } = setUp();
-  const b = wal.readAfter(1, 1)[0]!;
+  const b = wal.readEvent(2)!;
   store.add(b, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'message size too large' });
   store.add(b, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'again, after a crash' }); // recorded once
   const [summary, ...rest] = store.list(0, 10);
@@ -36,21 +34,23 @@ it('keeps a refused event whole with its error, once, and lists without bodies',
   assert.deepEqual(store.get(2)!.event, JSON.parse(body('b')));
   assert.equal(store.get(3), undefined);
   assert.equal(store.openCount, 1);
-  wal.close();
+  await wal.stop();
   // Survives a restart: it lives in the WAL file.
-  const again = new DeadLetterStore(new Wal(WalConfigSchema.parse({ path })));
-  assert.equal(again.list(0, 10)[0]!.eventId, 'b');
+  const again = new Wal(WalConfigSchema.parse({ path }));
+  assert.equal(again.deadLetters.list(0, 10)[0]!.eventId, 'b');
+  await again.stop();
 });
 
-it('re-drives a dead letter as a new event at the end of the log, once', () => {
+it('the WAL re-drives a dead letter as a new event at the end of the log, once', () => {
   const { wal, store } = setUp();
-  store.add(wal.readAfter(1, 1)[0]!, { code: 'ERR__UNKNOWN_TOPIC', message: 'unknown topic' });
-  assert.deepEqual(store.redrive(2), { seq: 2, redrivenSeq: 4 });
+  store.add(wal.readEvent(2)!, { code: 'ERR__UNKNOWN_TOPIC', message: 'unknown topic' });
+  assert.deepEqual(wal.redriveDeadLetter(2), { seq: 2, redrivenSeq: 4 });
   assert.deepEqual(wal.readAfter(0, 10).map((e) => [e.seq, e.eventId]), [[1, 'a'], [3, 'c'], [4, 'b']], 'same eventId, new seq');
   assert.equal(wal.lastSeq, 4);
   assert.equal(store.get(2)!.redrivenSeq, 4);
   assert.equal(store.openCount, 0);
-  assert.throws(() => store.redrive(2), (e: GatewayError) => e.code === 'already_redriven' && e.status === 409);
-  assert.throws(() => store.redrive(99), (e: GatewayError) => e.code === 'dead_letter_not_found' && e.status === 404);
+  assert.throws(() => wal.redriveDeadLetter(2), (e) => hasCode(e, 'already_redriven') && e.kind === 'conflict');
+  assert.throws(() => wal.redriveDeadLetter(99), (e) => hasCode(e, 'dead_letter_not_found') && e.kind === 'not_found');
+  assert.equal(wal.lastSeq, 4, 'a refused re-drive takes no seq');
   assert.deepEqual(wal.readAfter(0, 10).map((e) => e.seq), [1, 3, 4], 'a refused re-drive changes nothing');
 });

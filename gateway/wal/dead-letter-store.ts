@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
-import { GatewayError } from '../errors.js';
-import type { StoredEvent, Wal } from './wal.js';
+import type { Database, Statement } from 'better-sqlite3';
+import type { StoredEvent } from './stored-event.js';
 
 export interface DeadLetterSummary {
   seq: number;
@@ -9,6 +8,7 @@ export interface DeadLetterSummary {
   topic: string;
   receivedAt: string;
   failedAt: string;
+  /** librdkafka's error name (e.g. `ERR_MSG_SIZE_TOO_LARGE`) and message. */
   error: { code: string; message: string };
   bodyBytes: number;
   redrivenSeq?: number;
@@ -16,11 +16,12 @@ export interface DeadLetterSummary {
 }
 
 export interface DeadLetter extends DeadLetterSummary {
-  /** The event as stored (canonical JSON). */
+  /** The event as stored (canonical JSON, parsed). */
   event: unknown;
 }
 
-interface Row {
+/** A row of `dead_letters` (migration 2). */
+export interface DeadLetterRow {
   seq: number;
   event_id: string;
   aggregate_id: string;
@@ -35,22 +36,22 @@ interface Row {
 }
 
 /**
- * Events Kafka refused permanently, kept whole in the WAL's SQLite file with the broker's error.
- * Writing a dead letter and finishing its WAL row are separate steps: a crash between them sends
- * the event again, and it is refused again and recorded once (`seq` is the key).
+ * Events Kafka refused permanently, kept whole in the WAL's file with the broker's error. Part of
+ * the WAL, which creates it and runs the re-drive transaction. Writing a dead letter and finishing
+ * its WAL row are separate steps: a crash between them sends the event again, and it is refused
+ * again and recorded once (`seq` is the key).
  */
 export class DeadLetterStore {
   private readonly insert: Statement;
   private readonly listStmt: Statement;
   private readonly getStmt: Statement;
   private readonly countStmt: Statement;
-  private readonly markRedriven: Statement;
+  private readonly markStmt: Statement;
 
   constructor(
-    private readonly wal: Wal,
-    private readonly deps: { now?: () => number } = {},
+    db: Database,
+    private readonly deps: { now: () => number },
   ) {
-    const db = wal.database;
     this.insert = db.prepare(
       `INSERT INTO dead_letters (seq, event_id, aggregate_id, topic, received_at, body, error_code, error_message, failed_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING`,
@@ -58,21 +59,22 @@ export class DeadLetterStore {
     this.listStmt = db.prepare('SELECT * FROM dead_letters WHERE seq > ? ORDER BY seq LIMIT ?');
     this.getStmt = db.prepare('SELECT * FROM dead_letters WHERE seq = ?');
     this.countStmt = db.prepare('SELECT count(*) FROM dead_letters WHERE redriven_seq IS NULL').pluck();
-    this.markRedriven = db.prepare('UPDATE dead_letters SET redriven_seq = ?, redriven_at = ? WHERE seq = ?');
+    this.markStmt = db.prepare('UPDATE dead_letters SET redriven_seq = ?, redriven_at = ? WHERE seq = ?');
   }
 
+  /** One statement; a second add of the same seq changes nothing. */
   add(event: StoredEvent, error: { code: string; message: string }): void {
-    this.insert.run(event.seq, event.eventId, event.aggregateId, event.topic, event.receivedAt, event.body, error.code, error.message, this.now());
+    this.insert.run(event.seq, event.eventId, event.aggregateId, event.topic, event.receivedAt, event.body, error.code, error.message, this.deps.now());
   }
 
-  /** Dead letters after `afterSeq`, oldest first, without their bodies. */
+  /** Dead letters after `afterSeq`, oldest first, at most `limit`, without their bodies. */
   list(afterSeq: number, limit: number): DeadLetterSummary[] {
-    return (this.listStmt.all(afterSeq, limit) as Row[]).map(summary);
+    return (this.listStmt.all(afterSeq, limit) as DeadLetterRow[]).map(summary);
   }
 
   get(seq: number): DeadLetter | undefined {
-    const row = this.getStmt.get(seq) as Row | undefined;
-    return row && { ...summary(row), event: JSON.parse(row.body) };
+    const r = this.row(seq);
+    return r && { ...summary(r), event: JSON.parse(r.body) };
   }
 
   /** Dead letters not re-driven yet. */
@@ -80,34 +82,18 @@ export class DeadLetterStore {
     return this.countStmt.get() as number;
   }
 
-  /**
-   * Puts a dead letter back into the WAL as a new event (a new seq, at the end of the log, so after
-   * anything of its key accepted meanwhile) and marks it re-driven, in one transaction.
-   */
-  redrive(seq: number): { seq: number; redrivenSeq: number } {
-    const row = this.getStmt.get(seq) as Row | undefined;
-    if (!row) throw new GatewayError('dead_letter_not_found', `no dead letter with seq ${seq}`, 404);
-    if (row.redriven_seq !== null) {
-      throw new GatewayError('already_redriven', `dead letter ${seq} was re-driven as seq ${row.redriven_seq}`, 409);
-    }
-    return this.wal.database.transaction(() => {
-      const redrivenSeq = this.wal.replaceEvent(seq, {
-        eventId: row.event_id,
-        aggregateId: row.aggregate_id,
-        topic: row.topic,
-        body: row.body,
-      });
-      this.markRedriven.run(redrivenSeq, this.now(), seq);
-      return { seq, redrivenSeq };
-    })();
+  /** For the WAL's re-drive transaction. */
+  row(seq: number): DeadLetterRow | undefined {
+    return this.getStmt.get(seq) as DeadLetterRow | undefined;
   }
 
-  private now(): number {
-    return this.deps.now ? this.deps.now() : Date.now();
+  /** For the WAL's re-drive transaction: runs inside it. */
+  markRedriven(seq: number, redrivenSeq: number): void {
+    this.markStmt.run(redrivenSeq, this.deps.now(), seq);
   }
 }
 
-function summary(r: Row): DeadLetterSummary {
+function summary(r: DeadLetterRow): DeadLetterSummary {
   return {
     seq: r.seq,
     eventId: r.event_id,

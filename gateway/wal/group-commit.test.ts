@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempDir } from '../../bench/temp-dir.js';
 import { GroupCommit } from './group-commit.js';
-import { Wal, WalConfigSchema, type WalRecord } from './wal.js';
+import type { WalRecord } from './stored-event.js';
+import { Wal, WalConfigSchema } from './wal.js';
 
 const rec = (id: string): WalRecord => ({ eventId: id, aggregateId: 'K', topic: 't', body: '{}' });
 
 function walWithSpy() {
-  const wal = new Wal(WalConfigSchema.parse({ path: join(mkdtempSync(join(tmpdir(), 'gc-test-')), 'wal.db') }));
+  const wal = new Wal(WalConfigSchema.parse({ path: join(tempDir('gc-test-'), 'wal.db') }));
   const groups: number[] = [];
   const real = wal.appendBatch.bind(wal);
   wal.appendBatch = (records) => {

@@ -1,4 +1,6 @@
-import type { AppendOutcome, Wal, WalRecord } from './wal.js';
+import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
+import type { AppendOutcome, WalRecord } from './stored-event.js';
+import type { Wal } from './wal.js';
 
 interface Pending {
   records: readonly WalRecord[];
@@ -12,11 +14,16 @@ interface Pending {
  * Callers get their outcomes only after the commit, which is when they may acknowledge.
  */
 export class GroupCommit {
+  readonly name = 'commit';
   private queue: Pending[] = [];
   private scheduled = false;
   private onCommitted: Array<() => void> = [];
+  private groups = 0;
+  private failedGroups = 0;
 
-  constructor(private readonly wal: Wal) {}
+  constructor(private readonly wal: Pick<Wal, 'appendBatch'>) {}
+
+  start(): void {}
 
   append(records: readonly WalRecord[]): Promise<AppendOutcome[]> {
     return new Promise((resolve, reject) => {
@@ -33,11 +40,16 @@ export class GroupCommit {
     this.onCommitted.push(listener);
   }
 
-  /** Resolves once everything queued so far is committed (or failed). */
-  async drain(): Promise<void> {
+  /** Resolves once everything queued so far is committed (or failed): the senders have their answers. */
+  async stop(): Promise<StopOutcome> {
     while (this.queue.length > 0 || this.scheduled) {
       await new Promise<void>((r) => setImmediate(r));
     }
+    return 'clean';
+  }
+
+  health(): ComponentHealth {
+    return { queuedRequests: this.queue.length, groupsCommitted: this.groups, groupsFailed: this.failedGroups };
   }
 
   private flush(): void {
@@ -51,9 +63,11 @@ export class GroupCommit {
     try {
       outcomes = this.wal.appendBatch(all);
     } catch (err) {
+      this.failedGroups++;
       for (const p of group) p.reject(err);
       return;
     }
+    this.groups++;
     let at = 0;
     for (const p of group) {
       p.resolve(outcomes.slice(at, at + p.records.length));

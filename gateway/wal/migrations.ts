@@ -43,14 +43,18 @@ const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-export function migrate(db: Database): void {
+/**
+ * Brings the database to `target` (default: the current version). Throws when the file was written
+ * by a newer gateway. A lower `target` is for tests that build a file as an older version left it.
+ */
+export function migrate(db: Database, target = SCHEMA_VERSION): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new Error(
       `WAL schema version ${current} is newer than this gateway understands (${SCHEMA_VERSION}); upgrade the gateway`,
     );
   }
-  for (let v = current; v < SCHEMA_VERSION; v++) {
+  for (let v = current; v < target; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);

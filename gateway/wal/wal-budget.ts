@@ -1,12 +1,12 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { WalBudgetExceededError, WalDiskFullError } from '../errors.js';
-import type { Wal } from './wal.js';
+import { GatewayError, hasCode } from '../errors.js';
+import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
 
 export const WalBudgetConfigSchema = z.strictObject({
   /** Undelivered events at which intake pauses (503 `wal_budget_exceeded`). */
   maxPendingEvents: z.number().int().positive().default(5_000_000),
-  /** Disk used by the WAL (database pages in use + the -wal file) at which intake pauses. */
+  /** WAL bytes in use (database pages in use + the -wal file, as `wal.usedBytes`) at which intake pauses. */
   maxBytes: z.number().int().positive().default(8 * 1024 ** 3),
   /**
    * Once paused, intake resumes only when both figures are below this share of their budget, so it
@@ -14,9 +14,9 @@ export const WalBudgetConfigSchema = z.strictObject({
    * events are pruned early (before `wal.retentionMs`).
    */
   resumeAtPercent: z.number().int().min(1).max(100).default(90),
-  /** The `Retry-After` of a 503 from the budget or a full disk. */
+  /** When a sender refused by the budget or a full disk should retry, in seconds (HTTP `Retry-After`). */
   retryAfterSeconds: z.number().int().positive().max(3600).default(2),
-  /** How often the WAL's size is read (it is cached in between) and early pruning runs. */
+  /** How often the WAL's size is read, in ms (it is cached in between), and early pruning runs. */
   checkIntervalMs: z.number().int().positive().default(1000),
 });
 export type WalBudgetConfig = z.infer<typeof WalBudgetConfigSchema>;
@@ -49,10 +49,13 @@ export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: 
 
 const resumeMark = (max: number, config: WalBudgetConfig) => Math.floor((max * config.resumeAtPercent) / 100);
 
+
 export interface WalBudgetDeps {
-  wal: Pick<Wal, 'usedBytes' | 'prune' | 'loadDelivery' | 'checkpoint'>;
-  /** Events in the WAL not yet confirmed by Kafka (the forwarder knows). */
-  pendingEvents: () => number;
+  wal: { usedBytes(): number };
+  /** Events in the WAL not yet finished. */
+  ledger: { readonly pendingEvents: number };
+  /** Frees space under byte pressure. */
+  retention: { pruneEarly(maxRows: number): number };
   log: Logger;
 }
 
@@ -60,15 +63,17 @@ export interface WalBudgetDeps {
  * Backpressure instead of a full disk. Each request is admitted or refused as a whole before it is
  * committed (a soft limit: a request under the budget is taken whole, so the backlog can overshoot
  * by the requests admitted in the same moment). The WAL's size is read every `checkIntervalMs`,
- * not per request. Under byte pressure (or once the disk was full) delivered events are pruned
- * before their retention ends, which shortens the duplicate-detection window: logged as a warning.
+ * not per request. Under byte pressure (or once the disk was full) it asks retention to prune
+ * finished events early, which shortens the duplicate-detection window: logged as a warning.
  */
 export class WalBudget {
+  readonly name = 'budget';
   private bytes = 0;
   private diskFull = false;
   private paused: PauseReason | undefined;
-  private pruningEarly = false;
-  private earlyPruned = 0;
+  private underPressure = false;
+  private pauses = 0;
+  private resumes = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -83,25 +88,32 @@ export class WalBudget {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Idempotent: only the timer to clear. */
+  async stop(): Promise<StopOutcome> {
     clearInterval(this.timer);
-    this.timer = undefined;
+    return 'clean';
   }
 
-  /** Per request, before committing: throws a 503 (with Retry-After) while intake is paused by the budget. */
+  /** Per request, before committing. Throws GatewayError `wal_budget_exceeded` while intake is paused by the budget. */
   admit(): void {
     const reason = this.evaluate();
     if (reason === 'pending_events' || reason === 'bytes') {
-      throw new WalBudgetExceededError(this.describe(reason), this.config.retryAfterSeconds);
+      throw new GatewayError('wal_budget_exceeded', this.describe(reason), { retryAfterSeconds: this.config.retryAfterSeconds });
     }
     // disk_full: the request goes on to try its commit, which is what tells that space is back.
   }
 
-  /** Commit outcomes, from the ingest path: a full disk pauses intake until a commit succeeds. */
-  commitFailed(err: unknown): void {
-    if (!(err instanceof WalDiskFullError) || this.diskFull) return;
-    this.diskFull = true;
-    this.evaluate();
+  /**
+   * A commit failed: a full disk pauses intake until a commit succeeds. Returns the error to give
+   * the sender, with this budget's retry hint on a full disk.
+   */
+  commitFailed(err: unknown): unknown {
+    if (!hasCode(err, 'wal_disk_full')) return err;
+    if (!this.diskFull) {
+      this.diskFull = true;
+      this.evaluate();
+    }
+    return new GatewayError('wal_disk_full', err.message, { retryAfterSeconds: this.config.retryAfterSeconds, cause: err.cause });
   }
 
   commitSucceeded(): void {
@@ -114,64 +126,60 @@ export class WalBudget {
   check(): void {
     this.bytes = this.deps.wal.usedBytes();
     const pressure = this.diskFull || this.bytes >= resumeMark(this.config.maxBytes, this.config);
-    if (pressure) this.pruneEarly();
-    else this.pruningEarly = false;
+    if (pressure) {
+      const n = this.deps.retention.pruneEarly(EARLY_PRUNE_ROWS);
+      if (n > 0 && !this.underPressure) {
+        this.underPressure = true;
+        this.deps.log.warn(
+          { usedBytes: this.bytes, maxBytes: this.config.maxBytes, diskFull: this.diskFull, pruned: n },
+          'WAL under byte pressure: pruning delivered events before their retention period; duplicates of them are no longer recognised',
+        );
+      }
+      if (n > 0) this.bytes = this.deps.wal.usedBytes();
+    } else {
+      this.underPressure = false;
+    }
     this.evaluate();
   }
 
-  /** For /health/ready. */
-  report(): Record<string, unknown> {
+  health(): ComponentHealth {
     const reason = this.evaluate();
     return {
       intake: reason ? 'paused' : 'open',
       ...(reason ? { pausedBy: reason } : {}),
-      pendingEvents: this.deps.pendingEvents(),
+      pendingEvents: this.deps.ledger.pendingEvents,
       maxPendingEvents: this.config.maxPendingEvents,
-      bytes: this.bytes,
+      usedBytes: this.bytes,
       maxBytes: this.config.maxBytes,
       resumeBelow: {
         pendingEvents: resumeMark(this.config.maxPendingEvents, this.config),
-        bytes: resumeMark(this.config.maxBytes, this.config),
+        usedBytes: resumeMark(this.config.maxBytes, this.config),
       },
-      earlyPrunedEvents: this.earlyPruned,
+      pauses: this.pauses,
+      resumes: this.resumes,
     };
   }
 
-  private pruneEarly(): void {
-    try {
-      // Only what is recorded as delivered on disk: a crash cannot bring back a pruned row as pending.
-      const n = this.deps.wal.prune(this.deps.wal.loadDelivery().cursor, { retentionMs: 0, maxRows: EARLY_PRUNE_ROWS });
-      if (n === 0) return;
-      this.earlyPruned += n;
-      // The deletes went to the -wal file: fold it back so the freed pages count as free.
-      this.deps.wal.checkpoint();
-      if (!this.pruningEarly) {
-        this.pruningEarly = true;
-        this.deps.log.warn(
-          { bytes: this.bytes, maxBytes: this.config.maxBytes, diskFull: this.diskFull, pruned: n },
-          'WAL under byte pressure: pruning delivered events before wal.retentionMs; duplicates of them are no longer recognised',
-        );
-      }
-      this.bytes = this.deps.wal.usedBytes();
-    } catch (err) {
-      this.deps.log.error({ err }, 'could not prune the WAL early');
-    }
-  }
-
   private evaluate(): PauseReason | undefined {
-    const pendingEvents = this.deps.pendingEvents();
+    const pendingEvents = this.deps.ledger.pendingEvents;
     const next = pauseReason({ pendingEvents, bytes: this.bytes, diskFull: this.diskFull }, this.config, this.paused);
     if (next !== this.paused) {
-      const figures = { pendingEvents, maxPendingEvents: this.config.maxPendingEvents, bytes: this.bytes, maxBytes: this.config.maxBytes };
-      if (next && !this.paused) this.deps.log.warn({ reason: next, ...figures }, `intake paused: ${this.describe(next, pendingEvents)}`);
-      else if (!next) this.deps.log.info({ after: this.paused, ...figures }, 'intake resumed');
-      else this.deps.log.warn({ reason: next, after: this.paused, ...figures }, `intake still paused: ${this.describe(next, pendingEvents)}`);
+      const figures = { pendingEvents, maxPendingEvents: this.config.maxPendingEvents, usedBytes: this.bytes, maxBytes: this.config.maxBytes };
+      if (next && !this.paused) {
+        this.pauses++;
+        this.deps.log.warn({ reason: next, ...figures }, `intake paused: ${this.describe(next, pendingEvents)}`);
+      } else if (!next) {
+        this.resumes++;
+        this.deps.log.info({ after: this.paused, ...figures }, 'intake resumed');
+      } else {
+        this.deps.log.warn({ reason: next, after: this.paused, ...figures }, `intake still paused: ${this.describe(next, pendingEvents)}`);
+      }
       this.paused = next;
     }
     return next;
   }
 
-  private describe(reason: PauseReason, pendingEvents = this.deps.pendingEvents()): string {
+  private describe(reason: PauseReason, pendingEvents = this.deps.ledger.pendingEvents): string {
     const c = this.config;
     switch (reason) {
       case 'pending_events':

@@ -13,15 +13,11 @@ export interface ConsumedRecord {
 
 /**
  * Reads every record of `topics` from the beginning with a real node-rdkafka consumer (partitions
- * assigned directly, no group), until `expected` records arrived and then `settleMs` passed with
- * nothing more (so extra, duplicated records would be seen), or until the deadline.
+ * assigned directly, no group) up to each partition's high watermark as it was once assigned.
+ * Call it once the gateway reports everything delivered: whatever it sent, duplicates included,
+ * is then below the watermarks, so nothing is missed and no settle time is needed.
  */
-export async function consumeAll(
-  bootstrap: string,
-  topics: readonly string[],
-  expected: number,
-  options: { timeoutMs?: number; settleMs?: number } = {},
-): Promise<ConsumedRecord[]> {
+export async function consumeAll(bootstrap: string, topics: readonly string[], options: { timeoutMs?: number } = {}): Promise<ConsumedRecord[]> {
   const consumer = new Kafka.KafkaConsumer(
     { 'bootstrap.servers': bootstrap, 'group.id': `test-${process.pid}-${Date.now()}`, 'enable.auto.commit': false },
     { 'auto.offset.reset': 'earliest' },
@@ -40,17 +36,28 @@ export async function consumeAll(
       for (const p of md.topics.find((t) => t.name === topic)!.partitions) assignments.push({ topic, partition: p.id, offset: 0 });
     }
     consumer.assign(assignments);
+    /** Per `topic/partition` not yet read to its end: the offset the last record must reach. */
+    const unread = new Map<string, number>();
+    for (const { topic, partition } of assignments) {
+      const { highOffset } = await new Promise<Kafka.WatermarkOffsets>((resolve, reject) =>
+        consumer.queryWatermarkOffsets(topic, partition, 10_000, (err, offsets) => (err ? reject(err) : resolve(offsets))),
+      );
+      if (highOffset > 0) unread.set(`${topic}/${partition}`, highOffset);
+    }
     const out: ConsumedRecord[] = [];
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    let settledSince = 0;
-    while (Date.now() < deadline) {
+    while (unread.size > 0) {
+      if (Date.now() > deadline) {
+        const left = [...unread].map(([tp, high]) => `${tp} below ${high}`).join(', ');
+        throw new Error(`timed out reading ${topics.join(', ')} to the high watermarks: ${left}; ${out.length} records read`);
+      }
       const batch = await new Promise<Kafka.Message[]>((resolve, reject) =>
         consumer.consume(1000, (err, msgs) => (err ? reject(err) : resolve(msgs))),
       );
-      for (const m of batch) out.push(toRecord(m));
-      if (out.length >= expected) {
-        if (batch.length > 0 || settledSince === 0) settledSince = Date.now();
-        if (Date.now() - settledSince >= (options.settleMs ?? 1000)) break;
+      for (const m of batch) {
+        out.push(toRecord(m));
+        const tp = `${m.topic}/${m.partition}`;
+        if (m.offset + 1 >= (unread.get(tp) ?? 0)) unread.delete(tp);
       }
     }
     return out;

@@ -1,6 +1,21 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import type { ConsumedRecord } from './consumer.js';
+import { realBroker } from './real-broker.js';
+
+/**
+ * EDGE_GATEWAY_* settings of a gateway under a fault test: a fixed loopback port (so a restarted
+ * gateway listens where the senders already send), its own WAL, the real broker, its own topic.
+ */
+export function faultGatewayEnv(port: number, walDir: string, topic: string): Record<string, string> {
+  return {
+    EDGE_GATEWAY_HTTP_LISTEN: `127.0.0.1:${port}`,
+    EDGE_GATEWAY_WAL_PATH: join(walDir, 'wal.db'),
+    EDGE_GATEWAY_KAFKA_BROKERS: realBroker(),
+    EDGE_GATEWAY_ROUTING_DEFAULT_TOPIC: topic,
+  };
+}
 
 /** A free loopback port, so a restarted gateway listens where the senders already send. */
 export async function freePort(): Promise<number> {

@@ -1,4 +1,4 @@
-import { makeEvent, ndjson } from './events.js';
+import { makeEvent, ndjson, type TestEvent } from './events.js';
 
 export interface LoadOptions {
   /** Base URL of the gateway; read before every request, so a restarted gateway is followed. */
@@ -37,15 +37,13 @@ export class LoadSender {
   private readonly startedAt = Date.now();
   private stopped = false;
   readonly done: Promise<LoadResult>;
+  /** True once `done` has settled: to poll alongside a gateway that may die (`gw.waitFor`). */
+  settled = false;
 
   constructor(private readonly o: LoadOptions) {
-    this.done = Promise.all(Array.from({ length: o.lanes }, (_, lane) => this.runLane(lane))).then(() => this.result);
-  }
-
-  /** Event i of this load: key and per-key counter are derived from i, so a consumer can check order. */
-  event(i: number) {
-    const keys = this.o.keys ?? 1000;
-    return makeEvent(`${this.o.prefix}-${i}`, `${this.o.prefix}-agg-${i % keys}`, i, this.o.type ? { type: this.o.type } : {});
+    this.done = Promise.all(Array.from({ length: o.lanes }, (_, lane) => this.runLane(lane)))
+      .then(() => this.result)
+      .finally(() => (this.settled = true));
   }
 
   /** Stops after the requests in progress are acknowledged. */
@@ -65,7 +63,7 @@ export class LoadSender {
         if (due > Date.now()) await sleep(due - Date.now());
       }
       this.result.sent += ids.length;
-      await this.sendUntilAcknowledged(ndjson(ids.map((i) => this.event(i))), ids.length);
+      await this.sendUntilAcknowledged(ndjson(ids.map((i) => loadEvent(this.o, i))), ids.length);
     }
   }
 
@@ -110,6 +108,11 @@ export class LoadSender {
   private count(status: string): void {
     this.result.responses[status] = (this.result.responses[status] ?? 0) + 1;
   }
+}
+
+/** Event i of a load: key and per-key counter are derived from i, so a consumer can check order. */
+export function loadEvent(o: Pick<LoadOptions, 'prefix' | 'keys' | 'type'>, i: number): TestEvent {
+  return makeEvent(`${o.prefix}-${i}`, `${o.prefix}-agg-${i % (o.keys ?? 1000)}`, i, o.type ? { type: o.type } : {});
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import BetterSqlite3 from 'better-sqlite3';
-import { unpackAhead } from '../../gateway/wal/wal.js';
+import { unpackAhead } from '../../gateway/wal/ahead-packing.js';
 
 /** What a WAL file on disk records, read with a separate SQLite connection (as an admin would). */
 export function readWalFile(path: string): { cursor: number; ahead: number[]; seqs: Map<string, number> } {

@@ -1,4 +1,8 @@
 import Kafka from 'node-rdkafka';
+import type { ComponentHealth, StopOutcome } from '../../lifecycle/component.js';
+
+export const EMBEDDED_BUS_WARNING =
+  'kafka.brokers is empty: events go to an in-memory embedded bus that is lost when the process exits; for trying the gateway only';
 
 /**
  * The embedded dev bus: librdkafka's in-process mock cluster, hosted by a client of its own so the
@@ -6,14 +10,17 @@ import Kafka from 'node-rdkafka';
  * dies with the process: for trying the gateway only.
  */
 export class EmbeddedBus {
+  readonly name = 'bus';
   private host: Kafka.Producer | undefined;
   private address = '';
 
+  /** host:port of the mock cluster, once started. */
   get bootstrap(): string {
     return this.address;
   }
 
-  async start(): Promise<string> {
+  /** Creates the mock cluster; rejects if librdkafka cannot (10 s). */
+  async start(): Promise<void> {
     const host = new Kafka.Producer({
       'test.mock.num.brokers': 1,
       'client.id': 'edge-gateway-embedded-bus',
@@ -26,12 +33,16 @@ export class EmbeddedBus {
       host.getMetadata({ timeout: 10_000 }, (err, data) => (err ? reject(err) : resolve(data))),
     );
     this.address = md.brokers.map((b) => `${b.host}:${b.port}`).join(',');
-    return this.address;
   }
 
-  async stop(): Promise<void> {
+  async stop(): Promise<StopOutcome> {
     const host = this.host;
     this.host = undefined;
     if (host) await new Promise<void>((resolve) => host.disconnect(() => resolve()));
+    return 'clean';
+  }
+
+  health(): ComponentHealth {
+    return { bootstrap: this.address };
   }
 }

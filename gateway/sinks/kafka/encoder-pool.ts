@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import type { StoredEvent } from '../../wal/wal.js';
+import type { StoredEvent } from '../../wal/stored-event.js';
 import { encodeRecords, type EncodedBatch } from './record-encoder.js';
 
 /** Turns WAL rows into Kafka records, on worker threads or (threads = 0) inline on the event loop. */

@@ -1,6 +1,5 @@
 import type { ProducerGlobalConfig } from 'node-rdkafka';
 import { z } from 'zod';
-import { RoutingConfigSchema } from '../../pipeline/routing.js';
 
 /** Settings the delivery guarantee rests on: a config that tries to change them is refused. */
 const FIXED = [
@@ -17,10 +16,9 @@ const FIXED = [
 
 const brokerAddress = z.string().regex(/^[^\s:,]+:\d{1,5}$/, { message: 'must be host:port' });
 
-export const KafkaConfigSchema = RoutingConfigSchema.extend({
-  /** Bootstrap brokers. Empty: the embedded in-memory dev bus (never for production). */
+export const KafkaConfigSchema = z.strictObject({
+  /** Bootstrap brokers, host:port. Empty: the embedded in-memory dev bus (never for production). */
   brokers: z.array(brokerAddress).default([]),
-  defaultTopic: RoutingConfigSchema.shape.defaultTopic.default('trade-events'),
   /** Passed through to librdkafka (security.protocol, sasl.*, linger.ms, ...), over our defaults. */
   producer: z
     .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))

@@ -13,6 +13,9 @@ import Kafka from 'node-rdkafka';
  */
 export type Disposition = 'retry' | 'poison' | 'suspect';
 
+/** A record's outcome as the forwarder names it: confirmed by Kafka, or one of the dispositions of a refusal. */
+export type DeliveryStatus = 'delivered' | Disposition;
+
 const E = Kafka.CODES.ERRORS;
 
 /** Refusals that concern one record, whether raised by librdkafka or reported by the broker. */

@@ -1,6 +1,7 @@
 import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
-import { codeOf, dispositionOf } from './kafka-errors.js';
+import type { ComponentHealth, StopOutcome } from '../../lifecycle/component.js';
+import { codeOf, dispositionOf, type Disposition } from './kafka-errors.js';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -16,10 +17,10 @@ export interface RecordReporter {
   delivered(d: Delivery): void;
   /**
    * Kafka did not confirm the record (error or message timeout). `local`: produce() refused it, so
-   * it never left the process. Returns true when this fails the batch, false when the reporter
-   * dealt with it (a dead letter) and the batch may still succeed.
+   * it never left the process. Returns what became of it: `poison` when the reporter finished it
+   * (a dead letter) and the batch may still succeed; `suspect` or `retry` fail the batch.
    */
-  failed(seq: number, err: Kafka.LibrdKafkaError, local: boolean): boolean;
+  refused(seq: number, err: Kafka.LibrdKafkaError, local: boolean): Disposition;
 }
 
 const CONNECT_ATTEMPT_MS = 3000;
@@ -37,6 +38,7 @@ interface BatchState {
  * librdkafka whose report has not arrived.
  */
 export class KafkaProducer {
+  readonly name = 'kafka';
   private readonly producer: Kafka.Producer;
   /** seq -> the batch of each record awaiting its delivery report. */
   private readonly awaiting = new Map<number, BatchState>();
@@ -47,10 +49,15 @@ export class KafkaProducer {
   private busDownListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
   private fatalListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
   private fatalSeen = false;
+  private lastError: { message: string; at: number } | undefined;
 
   constructor(
     config: Kafka.ProducerGlobalConfig,
-    private readonly deps: { log: Logger },
+    private readonly deps: {
+      log: Logger;
+      /** How the bus is reached, for health: `embedded` is the in-memory dev bus. */
+      bus: { kind: 'embedded' | 'external'; bootstrap: string; warning?: string };
+    },
   ) {
     this.producer = new Kafka.Producer(config);
     this.producer.on('delivery-report', (err, report) => this.onReport(err, report));
@@ -60,6 +67,7 @@ export class KafkaProducer {
         this.connectedFlag = false;
         for (const l of this.busDownListeners) l(err);
       }
+      this.lastError = { message: err.message, at: Date.now() };
       deps.log.warn({ err: { code: err.code, message: err.message } }, 'kafka client error');
     });
   }
@@ -114,6 +122,7 @@ export class KafkaProducer {
         );
       } catch (err) {
         const delay = backoff.next();
+        this.lastError = { message: `connect: ${(err as Error).message}`, at: Date.now() };
         this.deps.log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot reach kafka yet; events are kept in the WAL');
         await new Promise((r) => setTimeout(r, delay).unref());
         continue;
@@ -125,6 +134,7 @@ export class KafkaProducer {
       this.producer.setPollInterval(5);
       this.readyFlag = true;
       this.connectedFlag = true;
+      this.lastError = undefined;
       this.deps.log.info('connected to kafka');
       for (const l of this.readyListeners) l();
       return;
@@ -182,12 +192,25 @@ export class KafkaProducer {
     return new Promise((resolve) => this.producer.flush(timeoutMs, () => resolve()));
   }
 
-  async stop(): Promise<void> {
+  /** Disconnects (the forwarder has flushed what it could before). */
+  async stop(): Promise<StopOutcome> {
     this.stopped = true;
     // Still connecting (Kafka unreachable): nothing to flush; the connect loop lets go when it returns.
-    if (!this.readyFlag || !this.producer.isConnected()) return;
+    if (!this.readyFlag || !this.producer.isConnected()) return 'clean';
     await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
     this.connectedFlag = false;
+    return 'clean';
+  }
+
+  health(): ComponentHealth {
+    const { bus } = this.deps;
+    return {
+      bus: bus.kind,
+      bootstrap: bus.bootstrap,
+      connected: this.connectedFlag,
+      ...(this.lastError ? { lastError: this.lastError.message, lastErrorAt: new Date(this.lastError.at).toISOString() } : {}),
+      ...(bus.warning ? { warning: bus.warning } : {}),
+    };
   }
 
   private checkFatal(err: Kafka.LibrdKafkaError): void {
@@ -203,7 +226,7 @@ export class KafkaProducer {
     this.awaiting.delete(seq);
     if (err) {
       this.checkFatal(err);
-      if (state.reporter.failed(seq, err, local)) state.error ??= err;
+      if (state.reporter.refused(seq, err, local) !== 'poison') state.error ??= err;
     } else {
       this.connectedFlag = true;
       state.reporter.delivered({ seq, topic: report.topic, partition: report.partition, offset: report.offset });

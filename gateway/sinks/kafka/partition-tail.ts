@@ -1,32 +1,5 @@
 import Kafka from 'node-rdkafka';
-import { z } from 'zod';
-
-export const ReconcileConfigSchema = z.strictObject({
-  /** At most this many records are read back per partition; older ones are assumed absent. */
-  maxRecordsPerPartition: z.number().int().positive().default(1_000_000),
-  /** Reading back must finish within this time, else it is retried (nothing is sent meanwhile). */
-  timeoutMs: z.number().int().positive().default(60_000),
-  /**
-   * Reading starts this long before the oldest pending event was received, in case record
-   * timestamps come from a broker clock behind ours (LogAppendTime) or ours stepped back.
-   */
-  clockSkewMs: z.number().int().nonnegative().default(300_000),
-});
-export type ReconcileConfig = z.infer<typeof ReconcileConfigSchema>;
-
-/** A record this gateway wrote, found in a partition. */
-export interface OwnRecord {
-  seq: number;
-  topic: string;
-  eventId: string;
-  partition: number;
-  offset: number;
-}
-
-export interface TailReader {
-  /** This gateway's records in each topic since `since` (epoch ms), by the gateway-* headers. */
-  read(topics: ReadonlyArray<{ topic: string; since: number }>): Promise<OwnRecord[]>;
-}
+import type { OwnRecord, ReconcileConfig, TailReader } from './reconciler.js';
 
 type Client = Kafka.KafkaConsumer;
 

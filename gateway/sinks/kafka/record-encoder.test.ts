@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import type { StoredEvent } from '../../wal/wal.js';
+import type { StoredEvent } from '../../wal/stored-event.js';
 import { encodeDeadLetter, encodeRecords, valueOf } from './record-encoder.js';
 
 // Bodies in canonical order (payload last), as the WAL stores them.
@@ -31,10 +31,21 @@ it('encodes key, value, timestamp and headers of each record', () => {
   assert.equal(valueOf(batch, 1).toString('utf8'), events[1]!.body);
 });
 
-it('packs all values into one buffer', () => {
-  const batch = encodeRecords([row(1), row(2), row(3)], 'g');
-  assert.equal(batch.values.byteLength, batch.ends[2]);
-  assert.equal(valueOf(batch, 1).buffer, valueOf(batch, 2).buffer);
+it('packs all values, one after another, into one buffer of their own', () => {
+  const events = [row(1), row(2, {}, { pad: 'x'.repeat(300) }), row(3)];
+  const batch = encodeRecords(events, 'g');
+  const bodies = events.map((e) => Buffer.from(e.body));
+  assert.ok(Buffer.concat(bodies).equals(Buffer.from(batch.values)), 'the values are the bodies, consecutive');
+  let at = 0;
+  bodies.forEach((body, i) => {
+    const v = valueOf(batch, i);
+    assert.equal(v.buffer, batch.values.buffer, `value ${i} is a view, not a copy`);
+    assert.equal(v.byteOffset, batch.values.byteOffset + at, `value ${i} starts where value ${i - 1} ends`);
+    assert.ok(v.equals(body));
+    at += body.length;
+  });
+  // The whole ArrayBuffer is the values: transferring it to a worker drags no shared pool along.
+  assert.equal(batch.values.buffer.byteLength, batch.values.byteLength);
 });
 
 it('encodes an empty batch', () => {

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../../wal/wal.js';
+import type { StoredEvent } from '../../wal/stored-event.js';
 
 /** One Kafka record, without its value bytes (those travel packed in `EncodedBatch.values`). */
 export interface RecordMeta {

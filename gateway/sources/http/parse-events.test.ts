@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BadRequestError } from '../../errors.js';
+import { GatewayError } from '../../errors.js';
+import { statusOf } from './respond.js';
 import { bodyFormat, parseEvents } from './parse-events.js';
 
 const code = (f: () => unknown) => {
   try {
     f();
   } catch (err) {
-    assert.ok(err instanceof BadRequestError);
-    return `${err.status} ${err.code}`;
+    assert.ok(err instanceof GatewayError);
+    return `${statusOf(err)} ${err.code}`;
   }
   assert.fail('expected an error');
 };

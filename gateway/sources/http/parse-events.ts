@@ -1,16 +1,15 @@
-import { BadRequestError } from '../../errors.js';
+import { GatewayError } from '../../errors.js';
 
 export type BodyFormat = 'json' | 'ndjson';
 
-/** Pure: which body format a Content-Type names; throws 415 for anything else. */
+/** Pure: which body format a Content-Type names; throws GatewayError `unsupported_media_type` for anything else. */
 export function bodyFormat(contentType: string | undefined): BodyFormat {
   const mime = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (mime === 'application/json') return 'json';
   if (mime === 'application/x-ndjson' || mime === 'application/ndjson') return 'ndjson';
-  throw new BadRequestError(
+  throw new GatewayError(
     'unsupported_media_type',
     `Content-Type must be application/json or application/x-ndjson, got ${contentType ? `'${contentType}'` : 'none'}`,
-    415,
   );
 }
 
@@ -20,13 +19,9 @@ export function bodyFormat(contentType: string | undefined): BodyFormat {
  */
 export function parseEvents(body: string, format: BodyFormat, maxEvents: number): unknown[] {
   const items = format === 'json' ? parseJson(body) : parseNdjson(body);
-  if (items.length === 0) throw new BadRequestError('empty_batch', 'the request contains no events');
+  if (items.length === 0) throw new GatewayError('empty_batch', 'the request contains no events');
   if (items.length > maxEvents) {
-    throw new BadRequestError(
-      'too_many_events',
-      `the request contains ${items.length} events; at most ${maxEvents} are accepted per request`,
-      413,
-    );
+    throw new GatewayError('too_many_events', `the request contains ${items.length} events; at most ${maxEvents} are accepted per request`);
   }
   return items;
 }
@@ -36,15 +31,15 @@ function parseJson(body: string): unknown[] {
   try {
     value = JSON.parse(body);
   } catch (err) {
-    throw new BadRequestError('malformed_json', `the body is not valid JSON: ${(err as Error).message}`, 400, [
+    throw new GatewayError('malformed_json', `the body is not valid JSON: ${(err as Error).message}`, { details: [
       { path: '$', code: 'malformed_json', message: (err as Error).message },
-    ]);
+    ] });
   }
   if (Array.isArray(value)) return value;
   if (value !== null && typeof value === 'object') return [value];
-  throw new BadRequestError('malformed_json', 'the body must be an event object or an array of events', 400, [
+  throw new GatewayError('malformed_json', 'the body must be an event object or an array of events', { details: [
     { path: '$', code: 'invalid_type', message: 'expected an object or an array' },
-  ]);
+  ] });
 }
 
 function parseNdjson(body: string): unknown[] {
@@ -57,9 +52,9 @@ function parseNdjson(body: string): unknown[] {
     try {
       items.push(JSON.parse(text));
     } catch (err) {
-      throw new BadRequestError('malformed_json', `line ${line} is not valid JSON: ${(err as Error).message}`, 400, [
+      throw new GatewayError('malformed_json', `line ${line} is not valid JSON: ${(err as Error).message}`, { details: [
         { path: `$[${items.length}]`, code: 'malformed_json', message: `line ${line}: ${(err as Error).message}` },
-      ]);
+      ] });
     }
   }
   return items;

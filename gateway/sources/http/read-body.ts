@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { BadRequestError } from '../../errors.js';
+import { GatewayError } from '../../errors.js';
 
 /** Reads the whole request body as UTF-8, refusing (413) more than `maxBytes`, declared or sent. */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
@@ -25,12 +25,12 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<string
     });
     // Also how a client that goes away mid-body shows up (ECONNRESET 'aborted').
     req.on('error', (err) => {
-      if (!failed) reject(new BadRequestError('body_read_failed', `could not read the request body: ${err.message}`));
+      if (!failed) reject(new GatewayError('body_read_failed', `could not read the request body: ${err.message}`));
       failed = true;
     });
   });
 }
 
-function tooLarge(maxBytes: number): BadRequestError {
-  return new BadRequestError('body_too_large', `the body exceeds the limit of ${maxBytes} bytes`, 413);
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError('body_too_large', `the body exceeds the limit of ${maxBytes} bytes`);
 }

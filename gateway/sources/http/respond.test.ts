@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
-import { GatewayError, WalBudgetExceededError, WalDiskFullError } from '../../errors.js';
-import { sendError } from './respond.js';
+import { ERROR_CODES, GatewayError, type ErrorCode } from '../../errors.js';
+import { sendError, statusOf } from './respond.js';
 
 /** Just enough of a ServerResponse to see what sendError writes. */
 function capture() {
@@ -19,25 +19,52 @@ function capture() {
   return { res, out };
 }
 
-describe('error responses', () => {
-  it('a 503 carries the Retry-After of its error, 1 s when it names none', () => {
-    for (const [err, code, retryAfter] of [
-      [new WalBudgetExceededError('WAL budget reached: ...', 3), 'wal_budget_exceeded', '3'],
-      [new WalDiskFullError('WAL is full', 5), 'wal_disk_full', '5'],
-      [new GatewayError('shutting_down', 'bye', 503), 'shutting_down', '1'],
-    ] as const) {
-      const { res, out } = capture();
-      sendError(res, err);
-      assert.equal(out.status, 503);
-      assert.equal(out.headers['retry-after'], retryAfter);
-      assert.equal(JSON.parse(out.body).error.code, code);
+function answer(err: unknown) {
+  const { res, out } = capture();
+  sendError(res, err);
+  return { ...out, json: JSON.parse(out.body) as { error: { code: string; message: string; details?: unknown[] } } };
+}
+
+describe('error responses: the one mapping from domain errors to HTTP', () => {
+  it('maps every error code to the status of its kind', () => {
+    const expected: Record<string, number> = {
+      invalid: 400, too_large: 413, unsupported: 415, not_found: 404, method_not_allowed: 405,
+      conflict: 409, unavailable: 503, shutting_down: 503, internal: 500,
+    };
+    for (const [code, kind] of Object.entries(ERROR_CODES)) {
+      const a = answer(new GatewayError(code as ErrorCode, 'm'));
+      assert.equal(a.status, expected[kind], code);
+      assert.equal(a.json.error.code, code);
+      assert.equal(statusOf(new GatewayError(code as ErrorCode, 'm')), expected[kind]);
     }
   });
 
-  it('other statuses have no Retry-After', () => {
-    const { res, out } = capture();
-    sendError(res, new GatewayError('empty_batch', 'no events', 400));
-    assert.equal(out.status, 400);
-    assert.equal(out.headers['retry-after'], undefined);
+  it('a 503 carries the retry hint of its error as Retry-After, 1 s when it names none', () => {
+    for (const [err, retryAfter] of [
+      [new GatewayError('wal_budget_exceeded', 'WAL budget reached', { retryAfterSeconds: 3 }), '3'],
+      [new GatewayError('wal_disk_full', 'WAL is full', { retryAfterSeconds: 5 }), '5'],
+      [new GatewayError('shutting_down', 'bye'), '1'],
+    ] as const) {
+      const a = answer(err);
+      assert.equal(a.status, 503);
+      assert.equal(a.headers['retry-after'], retryAfter);
+    }
+  });
+
+  it('other statuses have no Retry-After; a 405 names the allowed methods; details are passed on', () => {
+    const bad = answer(new GatewayError('malformed_json', 'not JSON', { details: [{ path: '$', code: 'malformed_json', message: 'x' }] }));
+    assert.equal(bad.status, 400);
+    assert.equal(bad.headers['retry-after'], undefined);
+    assert.deepEqual(bad.json.error.details, [{ path: '$', code: 'malformed_json', message: 'x' }]);
+    const method = answer(new GatewayError('method_not_allowed', 'use POST', { allowed: ['POST'] }));
+    assert.equal(method.status, 405);
+    assert.equal(method.headers.allow, 'POST');
+  });
+
+  it('anything else is a 500 internal_error whose text stays out of the answer', () => {
+    const a = answer(new Error('secret path /var/lib/x'));
+    assert.equal(a.status, 500);
+    assert.equal(a.json.error.code, 'internal_error');
+    assert.doesNotMatch(a.body, /secret/);
   });
 });

@@ -1,23 +1,47 @@
 import type { ServerResponse } from 'node:http';
-import { GatewayError } from '../../errors.js';
+import { GatewayError, type ErrorKind } from '../../errors.js';
+
+/** HTTP status of each error kind: the one mapping from domain errors to HTTP. */
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  too_large: 413,
+  unsupported: 415,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  unavailable: 503,
+  shutting_down: 503,
+  internal: 500,
+};
+
+/** The status an error is answered with (500 for anything not a GatewayError). */
+export function statusOf(err: unknown): number {
+  return err instanceof GatewayError ? STATUS[err.kind] : 500;
+}
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
+    'content-length': String(Buffer.byteLength(text)),
     ...headers,
   });
   res.end(text);
 }
 
-/** The one place an error becomes an HTTP response: `{ error: { code, message, details? } }`. */
+/**
+ * The one place an error becomes an HTTP response: `{ error: { code, message, details? } }`, with
+ * `Retry-After` (seconds; 1 when the error names none) on every 503 and `Allow` on a 405. Anything
+ * that is not a GatewayError is a 500 `internal_error` whose text stays in the log.
+ */
 export function sendError(res: ServerResponse, err: unknown): void {
-  if (err instanceof GatewayError) {
-    sendJson(res, err.status, {
-      error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) },
-    }, err.status === 503 ? { 'retry-after': String(err.retryAfterSeconds ?? 1) } : {});
+  if (!(err instanceof GatewayError)) {
+    sendJson(res, 500, { error: { code: 'internal_error', message: 'internal error; see the gateway log' } });
     return;
   }
-  sendJson(res, 500, { error: { code: 'internal_error', message: 'internal error; see the gateway log' } });
+  const status = STATUS[err.kind];
+  const headers: Record<string, string> = {};
+  if (status === 503) headers['retry-after'] = String(err.retryAfterSeconds ?? 1);
+  if (err.allowed) headers.allow = err.allowed.join(', ');
+  sendJson(res, status, { error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) } }, headers);
 }

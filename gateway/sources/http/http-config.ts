@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+/** The `http` section: the intake listener and its limits. */
+export const HttpConfigSchema = z.strictObject({
+  /** host:port; loopback by default. Port 0 picks a free port (logged at start). */
+  listen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, { message: 'must be host:port, e.g. 127.0.0.1:8080' })
+    .default('127.0.0.1:8080'),
+  /** Largest request body, in bytes: larger ones get 413 `body_too_large`. */
+  maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
+  /** Most events in one request: more get 413 `too_many_events`. */
+  maxEventsPerRequest: z.number().int().positive().default(10_000),
+});
+export type HttpConfig = z.infer<typeof HttpConfigSchema>;

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GatewayError } from '../../errors.js';
+import type { Ingest } from '../../pipeline/ingest.js';
+import type { EventStatus } from '../../wal/delivery-ledger.js';
+import type { HttpConfig } from './http-config.js';
+import { bodyFormat, parseEvents } from './parse-events.js';
+import { readBody } from './read-body.js';
+import { sendJson } from './respond.js';
+import type { Route } from './router.js';
+
+export interface IntakeDeps {
+  ingest: Pick<Ingest, 'submit'>;
+  /** Where an event stands, or undefined when the WAL no longer holds it. */
+  statusOf: (eventId: string) => EventStatus | undefined;
+}
+
+/**
+ * `POST /v1/events` (one event, an array, or NDJSON; per-event outcomes in request order, answered
+ * only after the accepted ones are durable: 202 all accepted or duplicate, 200 mixed, 422 all
+ * rejected) and `GET /v1/events/{eventId}`.
+ */
+export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
+  return [
+    { method: 'POST', path: '/v1/events', handle: (req, res) => postEvents(config, deps, req, res) },
+    {
+      method: 'GET',
+      path: /^\/v1\/events\/([^/]+)$/,
+      handle: (_req, res, [eventId]) => {
+        const found = deps.statusOf(eventId!);
+        if (!found) throw new GatewayError('event_not_found', `no event with eventId '${eventId}' is retained`);
+        sendJson(res, 200, { eventId, ...found });
+      },
+    },
+  ];
+}
+
+async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const format = bodyFormat(req.headers['content-type']);
+  const body = await readBody(req, config.maxBodyBytes);
+  const items = parseEvents(body, format, config.maxEventsPerRequest);
+  const results = await deps.ingest.submit(items);
+  let accepted = 0;
+  let duplicates = 0;
+  for (const r of results) {
+    if (r.status === 'accepted') accepted++;
+    else if (r.status === 'duplicate') duplicates++;
+  }
+  const rejected = results.length - accepted - duplicates;
+  const status = rejected === 0 ? 202 : rejected === results.length ? 422 : 200;
+  sendJson(res, status, { accepted, duplicates, rejected, results });
+}

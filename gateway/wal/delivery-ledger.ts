@@ -1,0 +1,135 @@
+import type { Logger } from 'pino';
+import { z } from 'zod';
+import { stopOnce, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
+import { DeliveryTracker } from './delivery-tracker.js';
+import type { Wal } from './wal.js';
+
+export const DeliveryLedgerConfigSchema = z.strictObject({
+  /** How often confirmed deliveries are recorded in the WAL, in ms (one small transaction each time). */
+  commitIntervalMs: z.number().int().positive().default(50),
+  /** Partition and offset are remembered for this many recent deliveries (GET /v1/events/{id}); 0: none. */
+  recentDeliveries: z.number().int().nonnegative().default(100_000),
+});
+export type DeliveryLedgerConfig = z.infer<typeof DeliveryLedgerConfigSchema>;
+
+/** Where an event stands, for GET /v1/events/{id}. */
+export interface EventStatus {
+  status: 'accepted' | 'forwarded';
+  seq: number;
+  topic: string;
+  partition?: number;
+  offset?: number;
+  /** ISO 8601, UTC. */
+  receivedAt: string;
+}
+
+/**
+ * Which WAL rows are finished (confirmed by Kafka, or dead-lettered): the in-memory tracker, the
+ * cursor persisted from it every `commitIntervalMs`, and the partition/offset of recent
+ * deliveries. Pending = the log's rows not finished. A crash loses at most the last interval's
+ * records of delivery; the read-back at start-up finds those in Kafka.
+ */
+export class DeliveryLedger {
+  readonly name = 'delivery';
+  private readonly tracker: DeliveryTracker;
+  private readonly recent = new Map<number, { partition: number; offset: number }>();
+  private savedCursor: number;
+  private mustSave = false;
+  private saveFailures = 0;
+  private timer: NodeJS.Timeout | undefined;
+  readonly stop: (deadline: number) => Promise<StopOutcome>;
+
+  constructor(
+    private readonly config: DeliveryLedgerConfig,
+    private readonly deps: { wal: Pick<Wal, 'loadDelivery' | 'saveDelivery' | 'lastSeq' | 'receivedAt' | 'findEvent'>; log: Logger },
+  ) {
+    const saved = deps.wal.loadDelivery();
+    this.tracker = new DeliveryTracker(saved.cursor, saved.ahead);
+    this.savedCursor = saved.cursor;
+    this.stop = stopOnce(
+      () => {
+        clearInterval(this.timer);
+        return this.save() ? 'clean' : 'forced';
+      },
+      (err) => deps.log.error({ err }, 'delivery ledger failed to stop'),
+    );
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.save(), this.config.commitIntervalMs);
+  }
+
+  /** Every seq <= cursor is finished. */
+  get cursor(): number {
+    return this.tracker.cursor;
+  }
+
+  /** The cursor as recorded on disk: what a crash now would come back to (retention prunes below it only). */
+  get persistedCursor(): number {
+    return this.savedCursor;
+  }
+
+  /** Rows in the WAL not yet finished (no query). */
+  get pendingEvents(): number {
+    return this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
+  }
+
+  isFinished(seq: number): boolean {
+    return this.tracker.isDelivered(seq);
+  }
+
+  /** Kafka confirmed `seq` at this partition/offset (or a dead letter finished it: no position). */
+  finish(seq: number, position?: { partition: number; offset: number }): void {
+    this.tracker.complete(seq);
+    if (position && this.config.recentDeliveries > 0) {
+      this.recent.set(seq, position);
+      if (this.recent.size > this.config.recentDeliveries) this.recent.delete(this.recent.keys().next().value!);
+    }
+  }
+
+  /** Where the event stands, or undefined when the WAL no longer holds it. */
+  statusOf(eventId: string): EventStatus | undefined {
+    const e = this.deps.wal.findEvent(eventId);
+    if (!e) return undefined;
+    const delivered = this.tracker.isDelivered(e.seq);
+    return {
+      status: delivered ? 'forwarded' : 'accepted',
+      seq: e.seq,
+      topic: e.topic,
+      ...(delivered ? this.recent.get(e.seq) : {}),
+      receivedAt: new Date(e.receivedAt).toISOString(),
+    };
+  }
+
+  /**
+   * Records what changed since the last save. Returns false if the WAL refused (the events stay
+   * pending on disk and are saved by a later call; at worst they are sent again after a crash).
+   */
+  save(): boolean {
+    if (!this.tracker.dirty && !this.mustSave) return true;
+    const snap = this.tracker.takeSnapshot();
+    try {
+      this.deps.wal.saveDelivery(snap.cursor, snap.ahead);
+      this.savedCursor = snap.cursor;
+      this.mustSave = false;
+      return true;
+    } catch (err) {
+      this.mustSave = true;
+      this.saveFailures++;
+      this.deps.log.error({ err }, 'could not record deliveries in the WAL');
+      return false;
+    }
+  }
+
+  health(): ComponentHealth {
+    const pendingEvents = this.pendingEvents;
+    const oldest = pendingEvents > 0 ? this.deps.wal.receivedAt(this.tracker.cursor + 1) : undefined;
+    return {
+      deliveredCursor: this.tracker.cursor,
+      savedCursor: this.savedCursor,
+      pendingEvents,
+      oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, Date.now() - oldest),
+      saveFailures: this.saveFailures,
+    };
+  }
+}

@@ -1,0 +1,19 @@
+/** What the pipeline hands to the WAL for one validated event. */
+export interface WalRecord {
+  eventId: string;
+  aggregateId: string;
+  topic: string;
+  /** Canonical JSON of the envelope, exactly as it is forwarded. */
+  body: string;
+}
+
+/** An event as the WAL holds it. */
+export interface StoredEvent extends WalRecord {
+  /** Its place in the log: gap-free, increasing, never reused. */
+  seq: number;
+  /** Epoch ms of the commit that stored it. */
+  receivedAt: number;
+}
+
+/** One appended record: its seq, or the original's seq when its eventId was already stored. */
+export type AppendOutcome = { seq: number; duplicate: boolean };
