@@ -61,7 +61,7 @@ function leafPaths(schema: z.ZodType, prefix: string[] = []): Array<{ path: stri
   }
 }
 
-/** `kafka.defaultTopic` -> `EDGE_GATEWAY_KAFKA_DEFAULT_TOPIC`. */
+/** `routing.defaultTopic` -> `EDGE_GATEWAY_ROUTING_DEFAULT_TOPIC`. */
 export function envName(path: readonly string[]): string {
   return ENV_PREFIX + path.map((p) => p.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('_');
 }

@@ -39,6 +39,14 @@ export class ProcessSupervisor {
     return this;
   }
 
+  /** Stops handling signals and crashes (for an embedding process, and tests). */
+  uninstall(): void {
+    process.off('SIGTERM', this.onSignal);
+    process.off('SIGINT', this.onSignal);
+    process.off('uncaughtException', this.onException);
+    process.off('unhandledRejection', this.onRejection);
+  }
+
   /** The running gateway, stopped by a signal or a crash. */
   attach(target: Stoppable): void {
     this.target = target;

@@ -11,7 +11,7 @@ export const WalBudgetConfigSchema = z.strictObject({
   /**
    * Once paused, intake resumes only when both figures are below this share of their budget, so it
    * does not flap open and shut with every delivery report. Also the mark above which delivered
-   * events are pruned early (before `wal.retentionMs`).
+   * events are pruned early (before `wal.retention.periodMs`).
    */
   resumeAtPercent: z.number().int().min(1).max(100).default(90),
   /** When a sender refused by the budget or a full disk should retry, in seconds (HTTP `Retry-After`). */

@@ -192,14 +192,22 @@ export class KafkaProducer {
     return new Promise((resolve) => this.producer.flush(timeoutMs, () => resolve()));
   }
 
-  /** Disconnects (the forwarder has flushed what it could before). */
-  async stop(): Promise<StopOutcome> {
+  /**
+   * Disconnects (the forwarder has flushed what it could before); librdkafka's own flush inside the
+   * disconnect is bounded by the deadline (epoch ms), not node-rdkafka's default 5 s.
+   */
+  async stop(deadline = Date.now()): Promise<StopOutcome> {
     this.stopped = true;
     // Still connecting (Kafka unreachable): nothing to flush; the connect loop lets go when it returns.
     if (!this.readyFlag || !this.producer.isConnected()) return 'clean';
-    await new Promise<void>((resolve) => this.producer.disconnect(() => resolve()));
+    // Stop the poll timer first: node-rdkafka's native poll() takes no lock, and a tick while
+    // disconnect() destroys the client on a libuv thread reads freed memory (SIGSEGV at shutdown:
+    // the unexplained exit by a signal). The flush inside disconnect() still serves the last reports.
+    this.producer.setPollInterval(0);
+    const unconfirmed = this.awaiting.size;
+    await new Promise<void>((resolve) => this.producer.disconnect(Math.max(0, deadline - Date.now()), () => resolve()));
     this.connectedFlag = false;
-    return 'clean';
+    return unconfirmed === 0 ? 'clean' : 'forced';
   }
 
   health(): ComponentHealth {
