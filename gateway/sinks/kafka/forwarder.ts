@@ -243,6 +243,7 @@ export class Forwarder {
     try {
       await reconciler.reconcile(() => !this.stopping);
     } catch (err) {
+      if (this.stopping) return; // cancelled by stop(): the next start reads back again
       const delay = this.backoff.next();
       this.lastErrorText = `reading back from kafka: ${(err as Error).message}`;
       log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot read back from kafka yet; nothing is sent until it succeeds');

@@ -1,6 +1,6 @@
 import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
-import type { ComponentHealth, StopOutcome } from '../../lifecycle/component.js';
+import { untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import { codeOf, dispositionOf, type Disposition } from './kafka-errors.js';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -50,6 +50,10 @@ export class KafkaProducer {
   private fatalListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
   private fatalSeen = false;
   private lastError: { message: string; at: number } | undefined;
+  /** The connect loop; settles once connected, or once it let go after stop(). */
+  private connecting: Promise<void> | undefined;
+  /** Ends the connect loop's backoff sleep early (on stop). */
+  private endBackoff: (() => void) | undefined;
 
   constructor(
     config: Kafka.ProducerGlobalConfig,
@@ -109,7 +113,7 @@ export class KafkaProducer {
    * events into the WAL while Kafka is unreachable, also at start-up.
    */
   start(): void {
-    void this.connectLoop();
+    this.connecting = this.connectLoop();
   }
 
   private async connectLoop(): Promise<void> {
@@ -124,11 +128,15 @@ export class KafkaProducer {
         const delay = backoff.next();
         this.lastError = { message: `connect: ${(err as Error).message}`, at: Date.now() };
         this.deps.log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot reach kafka yet; events are kept in the WAL');
-        await new Promise((r) => setTimeout(r, delay).unref());
+        await new Promise<void>((resolve) => {
+          this.endBackoff = resolve;
+          setTimeout(resolve, delay).unref();
+        });
         continue;
       }
       if (this.stopped) {
-        this.producer.disconnect();
+        // Connected after stop() began: let go of the client before the process exits.
+        await new Promise<void>((resolve) => this.producer.disconnect(0, () => resolve()));
         return;
       }
       this.producer.setPollInterval(5);
@@ -198,8 +206,14 @@ export class KafkaProducer {
    */
   async stop(deadline = Date.now()): Promise<StopOutcome> {
     this.stopped = true;
-    // Still connecting (Kafka unreachable): nothing to flush; the connect loop lets go when it returns.
-    if (!this.readyFlag || !this.producer.isConnected()) return 'clean';
+    if (!this.readyFlag) {
+      // Still connecting (Kafka unreachable): nothing to flush. Wait for the attempt in progress
+      // (at most CONNECT_ATTEMPT_MS) so no librdkafka client outlives the stop.
+      this.endBackoff?.();
+      await Promise.race([this.connecting, untilDeadline(deadline)]);
+      return 'clean';
+    }
+    if (!this.producer.isConnected()) return 'clean';
     // Stop the poll timer first: node-rdkafka's native poll() takes no lock, and a tick while
     // disconnect() destroys the client on a libuv thread reads freed memory (SIGSEGV at shutdown:
     // the unexplained exit by a signal). The flush inside disconnect() still serves the last reports.

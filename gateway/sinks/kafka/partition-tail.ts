@@ -22,7 +22,7 @@ export class PartitionTailReader implements TailReader {
     },
   ) {}
 
-  async read(topics: ReadonlyArray<{ topic: string; since: number }>): Promise<OwnRecord[]> {
+  async read(topics: ReadonlyArray<{ topic: string; since: number }>, cancelled: () => boolean = () => false): Promise<OwnRecord[]> {
     if (topics.length === 0) return [];
     const deadline = Date.now() + this.config.timeoutMs;
     const consumer = new Kafka.KafkaConsumer(
@@ -70,6 +70,9 @@ export class PartitionTailReader implements TailReader {
       consumer.assign(assignments);
       while (ends.size > 0) {
         if (Date.now() > deadline) throw new Error(`reading back partition tails took longer than ${this.config.timeoutMs} ms`);
+        // Checked between fetches (each returns within the consumer's 1 s consume timeout), so a
+        // stopping gateway does not exit with this consumer still connected.
+        if (cancelled()) throw new Error('reading back was cancelled: the gateway is stopping');
         const batch = await call<Kafka.Message[]>((cb) => consumer.consume(5000, cb));
         for (const m of batch) {
           const key = `${m.topic}/${m.partition}`;

@@ -25,8 +25,11 @@ export interface OwnRecord {
 }
 
 export interface TailReader {
-  /** This gateway's records in each topic since `since` (epoch ms). Rejects when Kafka cannot be read. */
-  read(topics: ReadonlyArray<{ topic: string; since: number }>): Promise<OwnRecord[]>;
+  /**
+   * This gateway's records in each topic since `since` (epoch ms). Rejects when Kafka cannot be
+   * read, or when `cancelled()` turns true while reading.
+   */
+  read(topics: ReadonlyArray<{ topic: string; since: number }>, cancelled?: () => boolean): Promise<OwnRecord[]>;
 }
 
 /** What the reconciler needs to know of the pending rows. */
@@ -79,7 +82,7 @@ export class Reconciler {
     const { wal, ledger, tail, log } = this.deps;
     const started = Date.now();
     const topics = wal.topicsAfter(ledger.cursor);
-    const found = await tail.read(topics);
+    const found = await tail.read(topics, () => !wanted());
     if (!wanted()) return 0;
     const matched = matchReadBack(found, { isFinished: (s) => ledger.isFinished(s), eventIdAt: (s) => wal.eventIdAt(s) });
     for (const r of matched) ledger.finish(r.seq, { partition: r.partition, offset: r.offset });
