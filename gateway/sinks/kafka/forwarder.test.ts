@@ -90,7 +90,7 @@ async function forwarderFor(
       await ledger.stop(Date.now() + 1000);
       assert.deepEqual(crashes, [], 'the loop never crashed');
     })());
-  const health = () => f.health() as { breaker: { state: string; opened: number; halfOpened: number; closed: number }; retries: number; recoveredByReadBack: number };
+  const health = () => f.health() as { breaker: { state: string; opened: number; halfOpened: number; closed: number }; retries: number; readBacks: number; recoveredByReadBack: number };
   return { forwarder: f, ledger, producer, batches, lines, deadLetters: wal.deadLetters, health, reconciler, stop };
 }
 
@@ -185,6 +185,7 @@ describe('forwarder', () => {
       await waitFor('the breaker to close again', () => f.health().breaker.closed > closedBefore && f.forwarder.breakerState === 'closed');
       assert.ok(f.health().breaker.halfOpened >= 1, 'it closed after a half-open probe');
       await waitFor('the backlog to drain', () => f.ledger.cursor === 400);
+      assert.ok(f.health().retries >= 1 && f.health().readBacks >= 1, 'after the failure it read back what Kafka had before sending again');
       await f.stop();
       const records = await consumeAll(bus.bootstrap, ['fw-test']);
       const seqs = records.map((r) => Number(r.headers['gateway-seq']));
