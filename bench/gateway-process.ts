@@ -31,7 +31,7 @@ export interface ReadyReport {
     pausedBy?: string;
     pendingEvents: number;
     maxPendingEvents: number;
-    usedBytes: number;
+    usedBytesAtCheck: number;
     maxBytes: number;
     resumeBelow: { pendingEvents: number; usedBytes: number };
     pauses: number;

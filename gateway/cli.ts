@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from './config/load-config.js';
 import { ConfigError } from './errors.js';
-import { ProcessSupervisor } from './lifecycle/shutdown.js';
+import { ProcessSupervisor } from './lifecycle/process-supervisor.js';
 import { createLogger } from './log.js';
 import { startGateway } from './main.js';
 

@@ -52,6 +52,7 @@ export const ERROR_CODES = {
   wal_budget_exceeded: 'unavailable',
   wal_disk_full: 'unavailable',
   wal_unavailable: 'unavailable',
+  dead_letter_not_recorded: 'unavailable',
   shutting_down: 'shutting_down',
   internal_error: 'internal',
 } as const satisfies Record<string, ErrorKind>;

@@ -4,7 +4,7 @@ import { deadLetterRoutes } from './admin/dead-letter-routes.js';
 import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
-import type { StopReport } from './lifecycle/shutdown.js';
+import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Ingest } from './pipeline/ingest.js';
 import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
@@ -42,7 +42,13 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   const started: Component[] = [];
   const stopAll = async (deadline: number): Promise<StopReport> => {
     const forced: string[] = [];
-    for (const c of [...started].reverse()) if ((await c.stop(deadline)) === 'forced') forced.push(c.name);
+    for (const c of [...started].reverse()) {
+      const outcome = await c.stop(deadline).catch((err: unknown) => {
+        log.error({ err, component: c.name }, 'failed to stop');
+        return 'forced' as const;
+      });
+      if (outcome === 'forced') forced.push(c.name);
+    }
     return { outcome: forced.length > 0 ? 'forced' : 'clean', forced };
   };
   const run = async <C extends Component>(c: C): Promise<C> => {
@@ -81,7 +87,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     });
     const reconciler = new Reconciler({ wal, ledger, tail, log });
     let forwarder: Forwarder | undefined;
-    const triage = new PoisonTriage(config.forwarder, { wal, ledger, producer, gatewayId: config.gatewayId, log, onChange: () => forwarder?.notifyAppended() });
+    const triage = new PoisonTriage({ deadLetterTopic: config.forwarder.deadLetterTopic }, { wal, ledger, producer, gatewayId: config.gatewayId, log, onChange: () => forwarder?.notifyAppended() });
     forwarder = await run(
       new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }) }),
     );

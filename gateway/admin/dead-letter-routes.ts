@@ -28,7 +28,7 @@ export function deadLetterRoutes(deps: DeadLetterAdmin): Route[] {
     },
     {
       method: 'GET',
-      path: /^\/admin\/dead-letters\/(\d+)$/,
+      path: /^\/admin\/dead-letters\/(\d{1,15})$/,
       handle: (_req, res, [seq]) => {
         const found = deps.get(Number(seq));
         if (!found) throw new GatewayError('dead_letter_not_found', `no dead letter with seq ${seq}`);
@@ -37,7 +37,7 @@ export function deadLetterRoutes(deps: DeadLetterAdmin): Route[] {
     },
     {
       method: 'POST',
-      path: /^\/admin\/dead-letters\/(\d+)\/redrive$/,
+      path: /^\/admin\/dead-letters\/(\d{1,15})\/redrive$/,
       handle: async (_req, res, [seq]) => sendJson(res, 200, await deps.redrive(Number(seq))),
     },
   ];

@@ -14,8 +14,9 @@ export interface Component {
   readonly name: string;
   start(): void | Promise<void>;
   /**
-   * Finishes what is in progress by `deadline` (epoch ms), then releases everything. Idempotent:
-   * every call returns the first call's promise. Never rejects: a failure to finish is `forced`.
+   * Finishes what is in progress by `deadline` (epoch ms), then releases everything; `forced` when
+   * the deadline cut work short. Idempotent: a second call changes nothing. Should not reject (the
+   * composition root counts a rejection as `forced`).
    */
   stop(deadline: number): Promise<StopOutcome>;
   health(): ComponentHealth;

@@ -142,14 +142,17 @@ export class WalBudget {
     this.evaluate();
   }
 
+  /** Side-effect free: the pause that the current figures mean, without logging or counting it. */
   health(): ComponentHealth {
-    const reason = this.evaluate();
+    const pendingEvents = this.deps.ledger.pendingEvents;
+    const reason = pauseReason({ pendingEvents, bytes: this.bytes, diskFull: this.diskFull }, this.config, this.paused);
     return {
       intake: reason ? 'paused' : 'open',
       ...(reason ? { pausedBy: reason } : {}),
-      pendingEvents: this.deps.ledger.pendingEvents,
+      pendingEvents,
       maxPendingEvents: this.config.maxPendingEvents,
-      usedBytes: this.bytes,
+      // The WAL's usedBytes as read at the last check (every checkIntervalMs): what the budget decides on.
+      usedBytesAtCheck: this.bytes,
       maxBytes: this.config.maxBytes,
       resumeBelow: {
         pendingEvents: resumeMark(this.config.maxPendingEvents, this.config),

@@ -107,7 +107,8 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
 
   it('redriveDeadLetter: the dead-letter UPDATE failing after the delete and insert changes nothing', async () => {
     const { wal, side } = setUp(4);
-    wal.deadLetters.add(wal.readEvent(2)!, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'too large' });
+    wal.addDeadLetter(wal.readEvent(2)!, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'too large' });
+    wal.saveDelivery(0, [2]); // the dead letter's row is recorded as finished, as the ledger does
     addFailTrigger(side, 'fail_mark_redriven', 'BEFORE UPDATE ON dead_letters');
 
     assertForcedFailure(() => wal.redriveDeadLetter(2));
@@ -132,7 +133,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
     'redriveDeadLetter of an eventId the log holds again (sent anew after its row was pruned) is refused and assigns no seq',
     async () => {
       const { wal, side } = setUp(3);
-      wal.deadLetters.add(wal.readEvent(2)!, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'too large' });
+      wal.addDeadLetter(wal.readEvent(2)!, { code: 'ERR_MSG_SIZE_TOO_LARGE', message: 'too large' });
       const ledger = newLedger(wal);
       for (const seq of [1, 2, 3]) ledger.finish(seq);
       ledger.save();

@@ -32,8 +32,9 @@ const COLUMNS = 'seq, event_id AS eventId, aggregate_id AS aggregateId, topic, r
  */
 export class Wal {
   readonly name = 'wal';
-  /** Events Kafka refused permanently (the same file). */
-  readonly deadLetters: DeadLetterStore;
+  /** Events Kafka refused permanently (the same file): read here, written through the WAL's methods. */
+  readonly deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'openCount'>;
+  private readonly deadLetterStore: DeadLetterStore;
   private readonly db: Database;
   private lastSeqValue: number;
   private readonly stmt: Record<
@@ -78,7 +79,8 @@ export class Wal {
       topicsAfter: db.prepare('SELECT topic, min(received_at) AS since FROM events WHERE seq > ? GROUP BY topic'),
       eventIdAt: db.prepare('SELECT event_id FROM events WHERE seq = ?').pluck(),
     };
-    this.deadLetters = new DeadLetterStore(db, { now: () => this.now() });
+    this.deadLetterStore = new DeadLetterStore(db, { now: () => this.now() });
+    this.deadLetters = this.deadLetterStore;
     // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, this.loadDelivery().cursor);
@@ -148,6 +150,13 @@ export class Wal {
     return { cursor: row.seq, ahead: [...legacy, ...unpackAhead(row.seq, row.ahead)] };
   }
 
+  /** Whether `seq` is finished in the delivery state on disk (not only in a ledger's memory). */
+  private finishedOnDisk(seq: number): boolean {
+    const row = this.stmt.cursor.get() as { seq: number; ahead: Buffer | null };
+    if (seq <= row.seq) return true;
+    return unpackAhead(row.seq, row.ahead).includes(seq) || (this.stmt.legacyAhead.all() as number[]).includes(seq);
+  }
+
   /** Records delivery: one small transaction, however many events it covers. */
   saveDelivery(cursor: number, ahead: readonly number[]): void {
     this.atomically('save delivery', () => {
@@ -172,18 +181,29 @@ export class Wal {
     return this.stmt.deleteRange.run(from, to).changes;
   }
 
+  /** Keeps a refused event whole with its error (one statement; a second add of the same seq changes nothing). */
+  addDeadLetter(event: StoredEvent, error: { code: string; message: string }): void {
+    this.deadLetterStore.add(event, error);
+  }
+
   /**
    * Puts dead letter `seq` back into the log as a new event (the next seq, so after anything of
    * its key accepted meanwhile) in place of its finished row, and marks it re-driven: one
    * transaction. Throws GatewayError `dead_letter_not_found`, `already_redriven`,
+   * `dead_letter_not_recorded` (its row is not yet recorded as finished on disk: retry),
    * `event_in_log_again` (its sender sent it anew after its row was pruned), `wal_disk_full` or
    * `wal_unavailable`; then nothing changed.
    */
   redriveDeadLetter(seq: number): { seq: number; redrivenSeq: number } {
-    const dead = this.deadLetters.row(seq);
+    const dead = this.deadLetterStore.row(seq);
     if (!dead) throw new GatewayError('dead_letter_not_found', `no dead letter with seq ${seq}`);
     if (dead.redriven_seq !== null) {
       throw new GatewayError('already_redriven', `dead letter ${seq} was re-driven as seq ${dead.redriven_seq}`);
+    }
+    // Its row is deleted below: unless the row is recorded as finished, the cursor could never pass
+    // its seq (a crash between the dead letter and the next delivery save, then a re-drive).
+    if (!this.finishedOnDisk(seq)) {
+      throw new GatewayError('dead_letter_not_recorded', `dead letter ${seq} is not yet recorded as finished; retry in a moment`, { retryAfterSeconds: 1 });
     }
     return this.atomically('re-drive', () => {
       this.stmt.deleteRange.run(seq, seq);
@@ -194,7 +214,7 @@ export class Wal {
         throw new GatewayError('event_in_log_again', `event '${dead.event_id}' of dead letter ${seq} is in the log again as seq ${again.seq} (sent anew); nothing to re-drive`);
       }
       this.lastSeqValue = redrivenSeq;
-      this.deadLetters.markRedriven(seq, redrivenSeq);
+      this.deadLetterStore.markRedriven(seq, redrivenSeq);
       return { seq, redrivenSeq };
     });
   }

@@ -90,7 +90,7 @@ async function forwarderFor(
       await ledger.stop(Date.now() + 1000);
       assert.deepEqual(crashes, [], 'the loop never crashed');
     })());
-  const health = () => f.health() as { breaker: { state: string; opened: number; halfOpened: number; closed: number }; retries: number; readBacks: number; recoveredByReadBack: number };
+  const health = () => f.health() as { breaker: { state: string; opened: number; halfOpened: number; closed: number }; retries: number; readBacks: number; recoveredByReadBack: number; outcomes: Record<string, number> };
   return { forwarder: f, ledger, producer, batches, lines, deadLetters: wal.deadLetters, health, reconciler, stop };
 }
 
@@ -224,6 +224,7 @@ describe('forwarder', () => {
       assert.deepEqual(dead.map((d) => [d.seq, d.eventId, d.error.code]), [[50, 'e50', 'ERR_MSG_SIZE_TOO_LARGE']]);
       assert.equal((f.deadLetters.get(50)!.event as { payload: { pad: string } }).payload.pad.length, 5000, 'the event is kept whole');
       assert.equal(f.health().retries, 0, 'not retried: it cannot succeed');
+      assert.deepEqual(f.health().outcomes, { delivered: 99, retry: 0, poison: 1, suspect: 0 }, 'each record has its named status');
       const records = await consumeAll(bootstrap, ['fw-refused']);
       const expected = Array.from({ length: 100 }, (_, i) => i + 1).filter((s) => s !== 50);
       assert.deepEqual(records.map((r) => Number(r.headers['gateway-seq'])), expected, 'every other record once, in order');

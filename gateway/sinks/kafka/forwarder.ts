@@ -7,7 +7,7 @@ import type { DeliveryLedger } from '../../wal/delivery-ledger.js';
 import type { Wal } from '../../wal/wal.js';
 import type { EncoderPool } from './encoder-pool.js';
 import type { ForwarderConfig } from './forwarder-config.js';
-import { codeName, codeOf, type Disposition } from './kafka-errors.js';
+import { codeName, codeOf, type DeliveryStatus, type Disposition } from './kafka-errors.js';
 import type { Delivery, KafkaProducer, RecordReporter } from './kafka-producer.js';
 import type { PoisonTriage } from './poison-triage.js';
 import type { Reconciler } from './reconciler.js';
@@ -48,6 +48,8 @@ export class Forwarder {
   private readonly transitions = { opened: 0, halfOpened: 0, closed: 0 };
   /** Times forwarding restarted from the delivered cursor after a failure. */
   private retries = 0;
+  /** Records by the status their delivery report (or produce()) gave them. */
+  private readonly outcomes: Record<DeliveryStatus, number> = { delivered: 0, retry: 0, poison: 0, suspect: 0 };
   private needsReconcile: boolean;
   private readPos: number;
   private rewind = false;
@@ -118,6 +120,7 @@ export class Forwarder {
       inFlight: this.deps.producer.outstanding,
       reconciling: this.needsReconcile,
       retries: this.retries,
+      outcomes: { ...this.outcomes },
       ...this.deps.reconciler.figures(),
       ...this.deps.triage.figures(),
       ...(this.lastErrorText ? { lastError: this.lastErrorText } : {}),
@@ -255,6 +258,7 @@ export class Forwarder {
   }
 
   private delivered(d: Delivery): void {
+    this.outcomes.delivered++;
     this.deps.ledger.finish(d.seq, { partition: d.partition, offset: d.offset });
     this.deps.triage.delivered(d.seq);
     // Wake the loop only when it has something to do: a batch's worth of room, or nothing in flight.
@@ -264,6 +268,7 @@ export class Forwarder {
 
   private refused(seq: number, err: Kafka.LibrdKafkaError, local: boolean): Disposition {
     const status = this.deps.triage.refused(seq, err, local);
+    this.outcomes[status]++;
     if (status === 'poison') return status;
     // The first failure of an episode is the one that matters; those behind it follow from it.
     if (!this.rewind) {

@@ -34,7 +34,7 @@ interface BatchState {
 
 /**
  * Thin shell around node-rdkafka's idempotent producer. Every record handed over gets exactly one
- * call, `delivered` or `failed`, on its batch's reporter; `outstanding` counts records handed to
+ * call, `delivered` or `refused`, on its batch's reporter; `outstanding` counts records handed to
  * librdkafka whose report has not arrived.
  */
 export class KafkaProducer {
@@ -52,6 +52,7 @@ export class KafkaProducer {
   private lastError: { message: string; at: number } | undefined;
   /** The connect loop; settles once connected, or once it let go after stop(). */
   private connecting: Promise<void> | undefined;
+  private stopping: Promise<StopOutcome> | undefined;
   /** Ends the connect loop's backoff sleep early (on stop). */
   private endBackoff: (() => void) | undefined;
 
@@ -94,9 +95,6 @@ export class KafkaProducer {
     return this.awaiting.size;
   }
 
-  get connected(): boolean {
-    return this.connectedFlag;
-  }
 
   /** True once connected; the forwarder hands over nothing before. */
   get ready(): boolean {
@@ -125,6 +123,7 @@ export class KafkaProducer {
           this.producer.connect({ timeout: CONNECT_ATTEMPT_MS }, (err) => (err ? reject(err) : resolve())),
         );
       } catch (err) {
+        if (this.stopped) return;
         const delay = backoff.next();
         this.lastError = { message: `connect: ${(err as Error).message}`, at: Date.now() };
         this.deps.log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot reach kafka yet; events are kept in the WAL');
@@ -204,14 +203,18 @@ export class KafkaProducer {
    * Disconnects (the forwarder has flushed what it could before); librdkafka's own flush inside the
    * disconnect is bounded by the deadline (epoch ms), not node-rdkafka's default 5 s.
    */
-  async stop(deadline = Date.now()): Promise<StopOutcome> {
+  stop(deadline = Date.now()): Promise<StopOutcome> {
+    return (this.stopping ??= this.disconnect(deadline));
+  }
+
+  private async disconnect(deadline: number): Promise<StopOutcome> {
     this.stopped = true;
     if (!this.readyFlag) {
       // Still connecting (Kafka unreachable): nothing to flush. Wait for the attempt in progress
       // (at most CONNECT_ATTEMPT_MS) so no librdkafka client outlives the stop.
       this.endBackoff?.();
-      await Promise.race([this.connecting, untilDeadline(deadline)]);
-      return 'clean';
+      const cut = await Promise.race([this.connecting?.then(() => false), untilDeadline(deadline)]);
+      return cut ? 'forced' : 'clean';
     }
     if (!this.producer.isConnected()) return 'clean';
     // Stop the poll timer first: node-rdkafka's native poll() takes no lock, and a tick while

@@ -30,8 +30,8 @@ export class PoisonTriage {
   constructor(
     private readonly config: PoisonTriageConfig,
     private readonly deps: {
-      wal: Pick<Wal, 'readEvent' | 'deadLetters' | 'redriveDeadLetter'>;
-      ledger: { finish(seq: number): void };
+      wal: Pick<Wal, 'readEvent' | 'deadLetters' | 'addDeadLetter' | 'redriveDeadLetter'>;
+      ledger: { finish(seq: number): void; save(): boolean };
       producer: Pick<KafkaProducer, 'send' | 'ready' | 'refreshTopic'>;
       gatewayId: string;
       log: Logger;
@@ -81,12 +81,13 @@ export class PoisonTriage {
 
   /**
    * Puts dead letter `seq` back at the end of the log under a new seq. Refreshes the topic's
-   * metadata first (librdkafka remembers a missing topic for minutes). Throws GatewayError
-   * `dead_letter_not_found`, `already_redriven`, `wal_disk_full` or `wal_unavailable`.
+   * metadata first (librdkafka remembers a missing topic for minutes) and records delivery progress.
+   * Throws the GatewayErrors of `Wal.redriveDeadLetter`.
    */
   async redrive(seq: number): Promise<{ seq: number; redrivenSeq: number }> {
     const dead = this.deps.wal.deadLetters.get(seq);
     if (dead && this.deps.producer.ready) await this.deps.producer.refreshTopic(dead.topic);
+    this.deps.ledger.save(); // the WAL re-drives only a row recorded as finished on disk
     const out = this.deps.wal.redriveDeadLetter(seq);
     this.deps.log.info(out, 'dead letter re-driven');
     this.deps.onChange();
@@ -106,7 +107,7 @@ export class PoisonTriage {
     try {
       event = wal.readEvent(seq);
       if (!event) return false;
-      wal.deadLetters.add(event, error);
+      wal.addDeadLetter(event, error);
     } catch (e) {
       log.error({ err: e, seq }, 'could not store a dead letter; the event stays pending');
       return false;

@@ -22,6 +22,9 @@ export interface Stoppable {
 export class ProcessSupervisor {
   private target: Stoppable | undefined;
   private stopping = false;
+  /** Once set, the exit is non-zero whatever the stop reports (a crash before or during it). */
+  private crashed = false;
+  private watchdog: NodeJS.Timeout | undefined;
   private readonly onSignal = (signal: NodeJS.Signals) => this.begin({ signal });
   private readonly onException = (err: unknown) => this.crash(err, 'uncaughtException');
   private readonly onRejection = (err: unknown) => this.crash(err, 'unhandledRejection');
@@ -30,7 +33,7 @@ export class ProcessSupervisor {
     private readonly options: { deadlineMs: number; log: Logger; exit?: (code: number) => void },
   ) {}
 
-  /** Handles signals and crashes from now on; before `attach`, a crash exits 1 without a drain. */
+  /** Handles signals and crashes from now on; before `attach`, either exits at once (nothing to drain yet). */
   install(): this {
     process.on('SIGTERM', this.onSignal);
     process.on('SIGINT', this.onSignal);
@@ -45,6 +48,7 @@ export class ProcessSupervisor {
     process.off('SIGINT', this.onSignal);
     process.off('uncaughtException', this.onException);
     process.off('unhandledRejection', this.onRejection);
+    clearTimeout(this.watchdog);
   }
 
   /** The running gateway, stopped by a signal or a crash. */
@@ -52,8 +56,9 @@ export class ProcessSupervisor {
     this.target = target;
   }
 
-  /** A fault the gateway cannot work on from: stop as on SIGTERM, then exit 1. */
+  /** A fault the gateway cannot work on from: stop as on SIGTERM (unless already stopping), then exit 1. */
   crash(err: unknown, origin: string): void {
+    this.crashed = true;
     this.options.log.fatal({ err, origin }, 'crashed: stopping and exiting non-zero so the service manager restarts the gateway');
     this.begin({ crash: origin });
   }
@@ -65,18 +70,19 @@ export class ProcessSupervisor {
         log.error({ signal: why.signal }, 'second signal: exiting without draining');
         this.exit(1);
       }
-      return; // a crash during the stop: the stop's own deadline still ends the process
+      return; // a crash during the stop: it still runs to its end (or the watchdog's), then exits 1
     }
     this.stopping = true;
-    if (!this.target) return this.exit(why.crash ? 1 : 0);
+    if (!this.target) return this.exit(this.crashed ? 1 : 0);
     const deadline = Date.now() + deadlineMs;
     log.info({ ...why, deadlineMs }, 'draining');
-    setTimeout(() => {
+    // Kept referenced: a stop that never settles must not let the process drift out with code 0.
+    this.watchdog = setTimeout(() => {
       log.error({ deadlineMs }, 'drain deadline passed: exiting');
       this.exit(1);
-    }, deadlineMs + 1000).unref();
+    }, deadlineMs + 1000);
     this.target.stop(deadline).then(
-      (report) => this.exit(why.crash || report.outcome !== 'clean' ? 1 : 0),
+      (report) => this.exit(this.crashed || report.outcome !== 'clean' ? 1 : 0),
       (err) => {
         log.error({ err }, 'drain failed');
         this.exit(1);
@@ -85,6 +91,7 @@ export class ProcessSupervisor {
   }
 
   private exit(code: number): void {
+    clearTimeout(this.watchdog);
     (this.options.exit ?? process.exit)(code);
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { pino } from 'pino';
-import { ProcessSupervisor, type StopReport } from './shutdown.js';
+import { ProcessSupervisor, type StopReport } from './process-supervisor.js';
 
 const log = pino({ level: 'silent' });
 
@@ -67,6 +67,25 @@ describe('process supervisor: one way to end the process', () => {
     assert.deepEqual(h.exits, []);
     h.finish({ outcome: 'clean', forced: [] });
     await settle();
+    assert.deepEqual(h.exits, [1]);
+  });
+
+  it('a crash during a SIGTERM drain makes the exit non-zero even when the stop ends clean', async () => {
+    const h = harness();
+    current = h.supervisor;
+    process.emit('SIGTERM', 'SIGTERM');
+    h.supervisor.crash(new Error('during the drain'), 'forwarder');
+    assert.equal(h.stops.length, 1, 'still one stop');
+    h.finish({ outcome: 'clean', forced: [] });
+    await settle();
+    assert.deepEqual(h.exits, [1]);
+  });
+
+  it('a stop that never ends is ended by the watchdog at the deadline + 1 s, exit 1', async () => {
+    const h = harness(50);
+    current = h.supervisor;
+    process.emit('SIGTERM', 'SIGTERM');
+    await new Promise((r) => setTimeout(r, 1200));
     assert.deepEqual(h.exits, [1]);
   });
 
