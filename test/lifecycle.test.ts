@@ -148,6 +148,7 @@ describe('lifecycle', () => {
     // The forced path, not a crash in stop: the stop waited for the deadline, then finished every
     // component and reported which one the deadline cut short.
     assert.ok(elapsed >= deadlineMs, `waited for the deadline (${elapsed} ms)`);
+    console.log(JSON.stringify({ test: 'deadline overrun', deadlineMs, elapsedMs: elapsed }));
     assert.ok(elapsed < deadlineMs + 900, `and no longer: the stop itself ended it, not the watchdog at deadline + 1 s (${elapsed} ms)`);
     const report = gw.logs.find((l) => l.stop !== undefined && Array.isArray(l.forced));
     assert.deepEqual(report && { stop: report.stop, forced: report.forced }, { stop: 'forced', forced: ['http'] });
