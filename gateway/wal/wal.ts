@@ -83,7 +83,7 @@ export class Wal {
     this.deadLetters = this.deadLetterStore;
     // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
-    this.lastSeqValue = Math.max(maxSeq, this.loadDelivery().cursor);
+    this.lastSeqValue = Math.max(maxSeq, (this.stmt.cursor.get() as { seq: number }).seq);
   }
 
   start(): void {}

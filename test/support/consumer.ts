@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import Kafka from 'node-rdkafka';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '../../bench/wait-for.js';
 
 export interface ConsumedRecord {
   topic: string;

@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { tempDir } from '../../../bench/temp-dir.js';
 import { assertPerKeyOrder, consumeAll } from '../../../test/support/consumer.js';
 import { startMockBusProcess } from '../../../test/support/mock-bus-process.js';
-import { waitFor } from '../../../test/support/wait-for.js';
+import { waitFor } from '../../../bench/wait-for.js';
 import { DeliveryLedger, DeliveryLedgerConfigSchema } from '../../wal/delivery-ledger.js';
 import { Wal, WalConfigSchema } from '../../wal/wal.js';
 import { EmbeddedBus } from './embedded-bus.js';
@@ -86,7 +86,7 @@ async function forwarderFor(
     (stopping ??= (async () => {
       await f.stop(Date.now() + 5000);
       await encoder.close();
-      await producer.stop();
+      await producer.stop(Date.now());
       await ledger.stop(Date.now() + 1000);
       assert.deepEqual(crashes, [], 'the loop never crashed');
     })());

@@ -1,6 +1,6 @@
 import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
-import { untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
+import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import { codeOf, dispositionOf, type Disposition } from './kafka-errors.js';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
@@ -52,7 +52,6 @@ export class KafkaProducer {
   private lastError: { message: string; at: number } | undefined;
   /** The connect loop; settles once connected, or once it let go after stop(). */
   private connecting: Promise<void> | undefined;
-  private stopping: Promise<StopOutcome> | undefined;
   /** Ends the connect loop's backoff sleep early (on stop). */
   private endBackoff: (() => void) | undefined;
 
@@ -94,7 +93,6 @@ export class KafkaProducer {
   get outstanding(): number {
     return this.awaiting.size;
   }
-
 
   /** True once connected; the forwarder hands over nothing before. */
   get ready(): boolean {
@@ -203,9 +201,10 @@ export class KafkaProducer {
    * Disconnects (the forwarder has flushed what it could before); librdkafka's own flush inside the
    * disconnect is bounded by the deadline (epoch ms), not node-rdkafka's default 5 s.
    */
-  stop(deadline = Date.now()): Promise<StopOutcome> {
-    return (this.stopping ??= this.disconnect(deadline));
-  }
+  readonly stop: (deadline: number) => Promise<StopOutcome> = stopOnce(
+    (deadline) => this.disconnect(deadline),
+    (err) => this.deps.log.error({ err }, 'kafka producer failed to stop'),
+  );
 
   private async disconnect(deadline: number): Promise<StopOutcome> {
     this.stopped = true;
