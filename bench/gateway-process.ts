@@ -49,7 +49,9 @@ export interface ReadyReport {
     deadLetterCopies: number;
     lastError?: string;
   };
-  kafka: { bus: 'embedded' | 'external'; bootstrap: string; connected: boolean; warning?: string };
+  kafka: { bus: 'embedded' | 'external'; bootstrap: string; connected: boolean; lastError?: string; lastErrorAt?: string; problem?: string; warning?: string };
+  intake: { state: 'open' | 'paused'; pausedAt?: string };
+  problems?: string[];
   commit: Record<string, unknown>;
   http: { inFlightRequests: number; stopping: boolean };
 }
@@ -72,6 +74,8 @@ export class GatewayProcess {
   readonly logs: Array<Record<string, unknown>> = [];
   readonly stderr: string[] = [];
   url = '';
+  /** The admin listener, `http://127.0.0.1:<port>` (or `unix:<path>` when configured so). */
+  adminUrl = '';
   bootstrap = '';
   /** Epoch ms of the listening line (the one with `port` and `bootstrap`). */
   listeningAt = 0;
@@ -81,7 +85,7 @@ export class GatewayProcess {
   /** Spawns the gateway without waiting for it to listen (for a test that expects it to exit). */
   constructor(env: Record<string, string>, options: GatewayOptions = {}) {
     this.child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.cli ?? gatewayCli(), ...(options.args ?? [])], {
-      env: { PATH: process.env.PATH, EDGE_GATEWAY_HTTP_LISTEN: '127.0.0.1:0', EDGE_GATEWAY_LOG_LEVEL: 'info', ...env },
+      env: { PATH: process.env.PATH, EDGE_GATEWAY_HTTP_LISTEN: '127.0.0.1:0', EDGE_GATEWAY_ADMIN_LISTEN: '127.0.0.1:0', EDGE_GATEWAY_LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(this.child);
@@ -174,9 +178,10 @@ export class GatewayProcess {
       return;
     }
     this.logs.push(entry as Record<string, unknown>);
-    const { port, bootstrap } = entry as { port?: unknown; bootstrap?: unknown };
+    const { port, bootstrap, admin } = entry as { port?: unknown; bootstrap?: unknown; admin?: unknown };
     if (this.url === '' && typeof port === 'number' && typeof bootstrap === 'string') {
       this.url = `http://127.0.0.1:${port}`;
+      this.adminUrl = typeof admin === 'string' ? admin : '';
       this.bootstrap = bootstrap;
       this.listeningAt = Date.now();
     }

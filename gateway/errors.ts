@@ -17,6 +17,8 @@ export interface FieldError {
  * - `invalid`: the request is unusable as sent; nothing of it is stored; do not retry unchanged.
  * - `too_large`: over a configured limit (bytes or events).
  * - `unsupported`: a format or encoding the gateway does not take.
+ * - `unauthorized`: a mutating admin call without the right bearer token; nothing changed.
+ * - `forbidden`: refused whoever asks (e.g. mutating admin calls with no token configured).
  * - `not_found`, `method_not_allowed`, `conflict`: about the resource asked for.
  * - `unavailable`: nothing stored; retry later (`retryAfterSeconds` says when).
  * - `shutting_down`: this instance takes no new work; retry against another or later.
@@ -26,6 +28,8 @@ export type ErrorKind =
   | 'invalid'
   | 'too_large'
   | 'unsupported'
+  | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
@@ -40,9 +44,13 @@ export const ERROR_CODES = {
   body_read_failed: 'invalid',
   invalid_query: 'invalid',
   malformed_url: 'invalid',
+  invalid_replay: 'invalid',
   body_too_large: 'too_large',
   too_many_events: 'too_large',
+  replay_too_large: 'too_large',
   unsupported_media_type: 'unsupported',
+  unauthorized: 'unauthorized',
+  admin_token_not_configured: 'forbidden',
   not_found: 'not_found',
   event_not_found: 'not_found',
   dead_letter_not_found: 'not_found',
@@ -52,6 +60,7 @@ export const ERROR_CODES = {
   wal_budget_exceeded: 'unavailable',
   wal_disk_full: 'unavailable',
   wal_unavailable: 'unavailable',
+  intake_paused: 'unavailable',
   dead_letter_not_recorded: 'unavailable',
   shutting_down: 'shutting_down',
   internal_error: 'internal',

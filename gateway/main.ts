@@ -1,12 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { AdminListener, type AdminAddress } from './admin/admin-listener.js';
 import { deadLetterRoutes } from './admin/dead-letter-routes.js';
+import { eventRoutes } from './admin/event-routes.js';
 import { healthRoutes, type HealthSource } from './admin/health-routes.js';
+import { intakeControlRoutes } from './admin/intake-control-routes.js';
+import { replayRoutes } from './admin/replay-routes.js';
+import { walStats, walStatsRoutes } from './admin/wal-stats-routes.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Ingest } from './pipeline/ingest.js';
-import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
+import { IntakeGate } from './pipeline/intake-gate.js';
+import { EmbeddedBus, EMBEDDED_BUS_STALE_WAL, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
 import { clientConnectionConfig, producerConfig } from './sinks/kafka/kafka-config.js';
@@ -16,6 +22,7 @@ import { PoisonTriage } from './sinks/kafka/poison-triage.js';
 import { Reconciler } from './sinks/kafka/reconciler.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { intakeRoutes } from './sources/http/intake-routes.js';
+import type { Route } from './sources/http/router.js';
 import { DeliveryLedger } from './wal/delivery-ledger.js';
 import { GroupCommit } from './wal/group-commit.js';
 import { Retention } from './wal/retention.js';
@@ -24,6 +31,8 @@ import { WalBudget } from './wal/wal-budget.js';
 
 export interface RunningGateway {
   http: AddressInfo;
+  /** The admin listener: a TCP address or a Unix socket. */
+  admin: AdminAddress;
   /** Bootstrap address of the bus the gateway writes to. */
   bootstrap: string;
   embeddedBus: boolean;
@@ -64,6 +73,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
     const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log }));
+    const walHeldEvents = wal.lastSeq > 0;
 
     const embedded = config.kafka.brokers.length === 0;
     let bootstrap = config.kafka.brokers.join(',');
@@ -71,6 +81,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       const bus = await run(new EmbeddedBus());
       bootstrap = bus.bootstrap;
       log.warn({ bootstrap }, EMBEDDED_BUS_WARNING);
+      if (walHeldEvents) log.warn({ wal: config.wal.path, lastSeq: wal.lastSeq }, EMBEDDED_BUS_STALE_WAL);
     }
     const bus = { kind: embedded ? ('embedded' as const) : ('external' as const), bootstrap, ...(embedded ? { warning: EMBEDDED_BUS_WARNING } : {}) };
     const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log, bus });
@@ -94,26 +105,43 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
 
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
-    const ingest = new Ingest(config.routing, { commit, budget });
+    const gate = new IntakeGate({ log, retryAfterSeconds: config.wal.budget.retryAfterSeconds });
+    const ingest = new Ingest(config.routing, { commit, budget, gate });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
     let health: HealthSource[] = [];
-    const http = new HttpSource(config.http, {
-      log,
-      routes: [
-        ...intakeRoutes(config.http, { ingest, statusOf: (id) => ledger.statusOf(id) }),
-        ...healthRoutes({ gatewayId: config.gatewayId, sources: () => health }),
-        ...deadLetterRoutes({
-          list: (after, limit) => wal.deadLetters.list(after, limit),
-          get: (seq) => wal.deadLetters.get(seq),
-          redrive: (seq) => triage.redrive(seq),
-        }),
-      ],
-    });
-    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http];
+    const statusOf = (id: string) => ledger.statusOf(id);
+    const probes = healthRoutes({ gatewayId: config.gatewayId, sources: () => health });
+    // The admin listener's routes: GETs are open, every other method needs the admin token. A
+    // further route module (e.g. GET /metrics) is one more entry here.
+    const adminRoutes: Route[] = [
+      ...probes,
+      ...eventRoutes({ statusOf }),
+      ...walStatsRoutes(() => walStats(wal, ledger)),
+      ...deadLetterRoutes({
+        list: (after, limit) => wal.deadLetters.list(after, limit),
+        get: (seq) => wal.deadLetters.get(seq),
+        redrive: (seq) => triage.redrive(seq),
+      }),
+      ...replayRoutes({
+        select: (filter, limit) => wal.replays.select(filter, ledger.cursor, limit),
+        append: (seqs, replayId) => wal.appendReplay(seqs, replayId),
+        appended: () => forwarder?.notifyAppended(),
+        maxEvents: config.admin.replay.maxEvents,
+        log,
+      }),
+      ...intakeControlRoutes(gate),
+    ];
+    // Started before intake so it is stopped after it: operators can watch the drain.
+    const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
+    // Intake keeps the health routes too: senders' load balancers probe them there.
+    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...probes] });
+    health = [wal, ledger, retention, budget, deadLetters, gate, forwarder, producer, commit, http, admin];
     await run(http);
     const address = http.address!;
-    log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
+    const adminAt = admin.address!;
+    const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.address}:${adminAt.port}`;
+    log.info({ address: address.address, port: address.port, admin: adminUrl, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
 
     let stopping: Promise<StopReport> | undefined;
     const stop = (deadline: number) =>
@@ -123,7 +151,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         log[report.outcome === 'clean' ? 'info' : 'error']({ stop: report.outcome, forced: report.forced, ms: Date.now() - startedAt }, 'stopped');
         return report;
       })());
-    return { http: address, bootstrap, embeddedBus: embedded, stop, fatal };
+    return { http: address, admin: adminAt, bootstrap, embeddedBus: embedded, stop, fatal };
   } catch (err) {
     await stopAll(Date.now() + config.shutdown.deadlineMs);
     throw err;

@@ -156,22 +156,24 @@ describe('bad input gets a precise error and changes nothing', () => {
     assert.equal(bad.json.error.code, 'malformed_url');
   });
 
-  it('dead-letter admin routes: bad paging 400, unknown seq 404, wrong method 405, nothing changed', async () => {
+  it('dead-letter admin routes (admin listener): bad paging 400, unknown seq 404, wrong method 405, no token 403, nothing changed', async () => {
     const before = readWalFile(wal).seqs.size;
+    const admin = (path: string, method = 'GET') => post('', {}, `${gw.adminUrl}${path}`, method);
     for (const q of ['limit=0', 'limit=5000', 'after=-1', 'limit=ten']) {
-      const r = await post('', {}, `/admin/dead-letters?${q}`, 'GET');
+      const r = await admin(`/admin/dead-letters?${q}`);
       assert.equal(r.status, 400, q);
       assert.equal(r.json.error.code, 'invalid_query', q);
     }
-    assert.deepEqual((await post('', {}, '/admin/dead-letters', 'GET')).json, { items: [] });
-    const missing = await post('', {}, '/admin/dead-letters/42', 'GET');
+    assert.deepEqual((await admin('/admin/dead-letters')).json, { items: [] });
+    assert.equal((await post('', {}, '/admin/dead-letters', 'GET')).status, 404, 'not on the intake listener');
+    const missing = await admin('/admin/dead-letters/42');
     assert.equal(missing.status, 404);
     assert.equal(missing.json.error.code, 'dead_letter_not_found');
-    const redrive = await post('', {}, '/admin/dead-letters/42/redrive', 'POST');
-    assert.equal(redrive.status, 404);
-    assert.equal(redrive.json.error.code, 'dead_letter_not_found');
-    assert.equal((await post('', {}, '/admin/dead-letters/42/redrive', 'GET')).status, 405);
-    assert.equal((await post('', {}, '/admin/dead-letters', 'POST')).status, 405);
+    const redrive = await admin('/admin/dead-letters/42/redrive', 'POST');
+    assert.equal(redrive.status, 403, 'no admin.tokenFile: mutating routes are refused');
+    assert.equal(redrive.json.error.code, 'admin_token_not_configured');
+    assert.equal((await admin('/admin/dead-letters/42/redrive')).status, 405);
+    assert.equal((await admin('/admin/dead-letters', 'POST')).status, 405);
     assert.equal(readWalFile(wal).seqs.size, before);
   });
 });

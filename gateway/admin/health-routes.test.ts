@@ -14,4 +14,12 @@ it('collects one section per component, in order, and is ready unless a componen
   assert.equal(r.ready, false);
   assert.equal(r.body.status, 'not_ready');
   assert.deepEqual(r.body.http, { stopping: true }, 'the ready flag is not repeated in the section');
+  assert.deepEqual(r.body.problems, ['http: not ready']);
+});
+
+it('says why in words: the problem of each section, ready or not', () => {
+  const kafka = { name: 'kafka', health: () => ({ connected: false, problem: 'not connected to kafka since T: refused' }) };
+  const r = readyReport('edge-9', [kafka]);
+  assert.equal(r.ready, true, 'kafka away alone does not make the gateway unready');
+  assert.deepEqual(r.body.problems, ['kafka: not connected to kafka since T: refused']);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AdminConfigSchema } from '../admin/admin-config.js';
 import { LogConfigSchema } from '../log.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
 import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
@@ -23,6 +24,7 @@ export const GatewayConfigSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ -' })
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
+    admin: AdminConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
       delivery: DeliveryLedgerConfigSchema.prefault({}),

@@ -2,6 +2,7 @@ import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/stored-event.js';
+import type { IntakeGate } from './intake-gate.js';
 import { canonicalJson, validateEnvelope } from './envelope.js';
 import { routeTopic, type RoutingConfig } from './routing.js';
 
@@ -17,12 +18,13 @@ export type Outcome =
 export class Ingest {
   constructor(
     private readonly config: RoutingConfig,
-    private readonly deps: { commit: GroupCommit; budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'> },
+    private readonly deps: { commit: GroupCommit; budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'>; gate?: Pick<IntakeGate, 'admit'> },
   ) {}
 
   async submit(inputs: readonly unknown[]): Promise<Outcome[]> {
     // Backpressure first, once per request: while intake is paused a request costs no validation
     // and changes nothing; a request admitted is taken whole.
+    this.deps.gate?.admit();
     this.deps.budget?.admit();
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];

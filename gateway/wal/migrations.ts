@@ -39,6 +39,25 @@ const MIGRATIONS: readonly string[] = [
   // every delivery commit cost more than the forwarding itself. Rows left in delivered_ahead by
   // an older version are moved into it by the next save.
   `ALTER TABLE delivery_cursor ADD COLUMN ahead BLOB;`,
+  // 4: replayed events are new rows that copy a delivered one (`replay_of` = its seq, `replay_id`
+  // names the replay), so event_id is unique among original rows only (a partial index). SQLite
+  // cannot drop the old UNIQUE constraint in place: the table is rebuilt once (time and disk in
+  // proportion to the rows the WAL holds at the upgrade).
+  `CREATE TABLE events_v4 (
+     seq          INTEGER PRIMARY KEY,
+     event_id     TEXT    NOT NULL,
+     aggregate_id TEXT    NOT NULL,
+     topic        TEXT    NOT NULL,
+     received_at  INTEGER NOT NULL,
+     body         TEXT    NOT NULL,
+     replay_of    INTEGER,
+     replay_id    TEXT
+   );
+   INSERT INTO events_v4 (seq, event_id, aggregate_id, topic, received_at, body)
+     SELECT seq, event_id, aggregate_id, topic, received_at, body FROM events;
+   DROP TABLE events;
+   ALTER TABLE events_v4 RENAME TO events;
+   CREATE UNIQUE INDEX events_event_id ON events (event_id) WHERE replay_of IS NULL;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

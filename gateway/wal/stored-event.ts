@@ -13,6 +13,9 @@ export interface StoredEvent extends WalRecord {
   seq: number;
   /** Epoch ms of the commit that stored it. */
   receivedAt: number;
+  /** A replayed copy: the original's seq and the replay's id (else null or absent). */
+  replayOf?: number | null;
+  replayId?: string | null;
 }
 
 /** One appended record: its seq, or the original's seq when its eventId was already stored. */

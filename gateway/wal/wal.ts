@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
 import { packAhead, unpackAhead } from './ahead-packing.js';
+import { ReplayLog } from './replay-log.js';
+import { isDiskFull } from './sqlite-errors.js';
 import { DeadLetterStore } from './dead-letter-store.js';
 import { migrate } from './migrations.js';
 import type { AppendOutcome, StoredEvent, WalRecord } from './stored-event.js';
@@ -22,7 +24,7 @@ export const WalConfigSchema = z.strictObject({
 });
 export type WalConfig = z.infer<typeof WalConfigSchema>;
 
-const COLUMNS = 'seq, event_id AS eventId, aggregate_id AS aggregateId, topic, received_at AS receivedAt, body';
+const COLUMNS = 'seq, event_id AS eventId, aggregate_id AS aggregateId, topic, received_at AS receivedAt, body, replay_of AS replayOf, replay_id AS replayId';
 
 /**
  * The write-ahead log: an append-only SQLite table with a gap-free, increasing `seq`, the delivery
@@ -34,6 +36,8 @@ export class Wal {
   readonly name = 'wal';
   /** Events Kafka refused permanently (the same file): read here, written through the WAL's methods. */
   readonly deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'openCount'>;
+  /** Selects delivered events to replay; `appendReplay` appends the copies. */
+  readonly replays: ReplayLog;
   private readonly deadLetterStore: DeadLetterStore;
   private readonly db: Database;
   private lastSeqValue: number;
@@ -63,11 +67,11 @@ export class Wal {
     this.stmt = {
       insert: db.prepare(
         `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) WHERE replay_of IS NULL DO NOTHING`,
       ),
       readAfter: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
       readOne: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq = ?`),
-      findById: db.prepare('SELECT seq, topic, received_at AS receivedAt FROM events WHERE event_id = ?'),
+      findById: db.prepare('SELECT seq, topic, received_at AS receivedAt FROM events WHERE event_id = ? AND replay_of IS NULL'),
       receivedAt: db.prepare('SELECT received_at FROM events WHERE seq = ?').pluck(),
       receivedAtAtOrBefore: db.prepare('SELECT received_at FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1').pluck(),
       minSeq: db.prepare('SELECT min(seq) FROM events').pluck(),
@@ -81,6 +85,7 @@ export class Wal {
     };
     this.deadLetterStore = new DeadLetterStore(db, { now: () => this.now() });
     this.deadLetters = this.deadLetterStore;
+    this.replays = new ReplayLog(db);
     // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, (this.stmt.cursor.get() as { seq: number }).seq);
@@ -220,6 +225,21 @@ export class Wal {
   }
 
   /**
+   * Appends a copy of each event `seqs` names (in the order given) at the end of the log, marked as
+   * replay `replayId`, in one transaction; the forwarder sends them like any other row. Returns the
+   * new seqs. Throws GatewayError `wal_disk_full` or `wal_unavailable`; then nothing is appended.
+   */
+  appendReplay(seqs: readonly number[], replayId: string): number[] {
+    const now = this.now();
+    return this.atomically('replay', () =>
+      seqs.flatMap((seq) => (this.replays.copy(seq, this.lastSeqValue + 1, replayId, now) ? [++this.lastSeqValue] : [])),
+    );
+  }
+
+  /** Rows in the log (a count over the primary key: O(rows), for operators' stats, not the hot path). */
+  rowCount = (): number => this.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+
+  /**
    * The WAL's size, in bytes, as every figure of the gateway means it: the database's pages in use
    * (pages freed by pruning are reused, so the file's size alone never comes down) plus the -wal
    * file. Two header reads and a stat.
@@ -277,10 +297,4 @@ export class Wal {
   private now(): number {
     return this.deps.now ? this.deps.now() : Date.now();
   }
-}
-
-/** SQLITE_FULL: the disk, or `max_page_count`, has no room for the transaction. */
-function isDiskFull(err: unknown): boolean {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('SQLITE_FULL');
 }

@@ -5,6 +5,7 @@ import { it } from 'node:test';
 import Kafka from 'node-rdkafka';
 import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
+import { adminToken } from '../support/admin-token.js';
 import { assertPerKeyOrder, consumeAll } from '../support/consumer.js';
 import { makeEvent, ndjson } from '../support/events.js';
 import { assertExactlyOnce } from '../support/fault-kit.js';
@@ -27,7 +28,9 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
   // The broker refuses record batches over 20 kB on this topic; librdkafka's batches stay under it.
   await createTopic(topic, { 'max.message.bytes': '20000' });
   await createTopic(dlq);
+  const token = adminToken();
   const gateway = await GatewayProcess.start({
+    ...token.env,
     EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
     EDGE_GATEWAY_KAFKA_BROKERS: realBroker(),
     EDGE_GATEWAY_ROUTING_DEFAULT_TOPIC: topic,
@@ -59,7 +62,7 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
     }
     await gateway.waitFor('every event finished', async () => (await gateway.ready()).delivery.pendingEvents === 0, { timeoutMs: 120_000 });
 
-    const list = (await (await fetch(`${gateway.url}/admin/dead-letters`)).json()) as { items: Array<Record<string, any>> };
+    const list = (await (await fetch(`${gateway.adminUrl}/admin/dead-letters`)).json()) as { items: Array<Record<string, any>> };
     assert.deepEqual(list.items.map((d) => d.eventId).sort(), [...poison].sort(), 'exactly the poison events are dead letters');
     for (const d of list.items) {
       // Too large: refused by the broker for this topic. Missing topic: librdkafka or the broker says unknown.
@@ -67,7 +70,7 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
       else assert.equal(d.error.code, 'ERR_MSG_SIZE_TOO_LARGE', `${d.eventId}: ${d.error.code}`);
     }
     const codes = new Set(list.items.map((d) => d.error.code as string));
-    const one = (await (await fetch(`${gateway.url}/admin/dead-letters/${list.items[0]!.seq}`)).json()) as Record<string, any>;
+    const one = (await (await fetch(`${gateway.adminUrl}/admin/dead-letters/${list.items[0]!.seq}`)).json()) as Record<string, any>;
     assert.equal(one.event.eventId, list.items[0]!.eventId, 'a dead letter keeps the whole event');
     assert.equal((await gateway.ready()).deadLetters.open, poison.length);
 
@@ -87,12 +90,12 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
     // The operator creates the missing topic and re-drives one dead letter: it arrives once.
     await createTopic(missing);
     const amended = list.items.find((d) => d.topic === missing)!;
-    const redrive = await fetch(`${gateway.url}/admin/dead-letters/${amended.seq}/redrive`, { method: 'POST' });
+    const redrive = await fetch(`${gateway.adminUrl}/admin/dead-letters/${amended.seq}/redrive`, { method: 'POST', headers: token.auth });
     assert.equal(redrive.status, 200);
     const { redrivenSeq } = (await redrive.json()) as { redrivenSeq: number };
     assert.ok(redrivenSeq > amended.seq);
     await gateway.waitFor('the re-driven event delivered', async () => (await gateway.ready()).delivery.pendingEvents === 0, { timeoutMs: 60_000 });
-    const again = await fetch(`${gateway.url}/admin/dead-letters/${amended.seq}/redrive`, { method: 'POST' });
+    const again = await fetch(`${gateway.adminUrl}/admin/dead-letters/${amended.seq}/redrive`, { method: 'POST', headers: token.auth });
     assert.equal(again.status, 409, 'a dead letter is re-driven once');
     const redriven = await consumeAll(realBroker(), [missing]);
     assert.deepEqual(redriven.map((r) => [r.headers['event-id'], r.headers['gateway-seq']]), [[amended.eventId, String(redrivenSeq)]]);

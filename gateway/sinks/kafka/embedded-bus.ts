@@ -4,6 +4,11 @@ import type { ComponentHealth, StopOutcome } from '../../lifecycle/component.js'
 export const EMBEDDED_BUS_WARNING =
   'kafka.brokers is empty: events go to an in-memory embedded bus that is lost when the process exits; for trying the gateway only';
 
+/** Said at start-up when the WAL already held events: they outlived the embedded bus they went to. */
+export const EMBEDDED_BUS_STALE_WAL =
+  'the WAL holds events from an earlier run whose embedded bus is gone: re-sent eventIds still within wal.retention.periodMs ' +
+  'are answered "duplicate" though their records exist nowhere; to start afresh, stop the gateway and delete the WAL file with its -wal and -shm files';
+
 /**
  * The embedded dev bus: librdkafka's in-process mock cluster, hosted by a client of its own so the
  * gateway's producer reaches it through an ordinary bootstrap address. Data lives in memory and

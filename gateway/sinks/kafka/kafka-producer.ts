@@ -43,6 +43,8 @@ export class KafkaProducer {
   /** seq -> the batch of each record awaiting its delivery report. */
   private readonly awaiting = new Map<number, BatchState>();
   private connectedFlag = false;
+  /** Epoch ms of the last change of `connectedFlag` (start-up counts as a change to not connected). */
+  private connectedChangedAt = Date.now();
   private readyFlag = false;
   private stopped = false;
   private readyListeners: Array<() => void> = [];
@@ -68,7 +70,7 @@ export class KafkaProducer {
     this.producer.on('event.error', (err) => {
       // node-rdkafka reports client errors with code -1; the message is what identifies them.
       if (err.code === Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN || /all broker connections are down/i.test(err.message)) {
-        this.connectedFlag = false;
+        this.setConnected(false);
         for (const l of this.busDownListeners) l(err);
       }
       this.lastError = { message: err.message, at: Date.now() };
@@ -138,7 +140,7 @@ export class KafkaProducer {
       }
       this.producer.setPollInterval(5);
       this.readyFlag = true;
-      this.connectedFlag = true;
+      this.setConnected(true);
       this.lastError = undefined;
       this.deps.log.info('connected to kafka');
       for (const l of this.readyListeners) l();
@@ -222,19 +224,28 @@ export class KafkaProducer {
     this.producer.setPollInterval(0);
     const unconfirmed = this.awaiting.size;
     await new Promise<void>((resolve) => this.producer.disconnect(Math.max(0, deadline - Date.now()), () => resolve()));
-    this.connectedFlag = false;
+    this.setConnected(false);
     return unconfirmed === 0 ? 'clean' : 'forced';
   }
 
   health(): ComponentHealth {
     const { bus } = this.deps;
+    const since = new Date(this.connectedChangedAt).toISOString();
     return {
       bus: bus.kind,
       bootstrap: bus.bootstrap,
       connected: this.connectedFlag,
+      ...(this.connectedFlag ? { connectedSince: since } : { disconnectedSince: since }),
+      // Not a reason to be unready (the WAL takes the events), but what an operator asks first.
+      ...(this.connectedFlag ? {} : { problem: `not connected to kafka (${bus.bootstrap}) since ${since}${this.lastError ? `: ${this.lastError.message}` : ''}` }),
       ...(this.lastError ? { lastError: this.lastError.message, lastErrorAt: new Date(this.lastError.at).toISOString() } : {}),
       ...(bus.warning ? { warning: bus.warning } : {}),
     };
+  }
+
+  private setConnected(connected: boolean): void {
+    if (connected !== this.connectedFlag) this.connectedChangedAt = Date.now();
+    this.connectedFlag = connected;
   }
 
   private checkFatal(err: Kafka.LibrdKafkaError): void {
@@ -252,7 +263,7 @@ export class KafkaProducer {
       this.checkFatal(err);
       if (state.reporter.refused(seq, err, local) !== 'poison') state.error ??= err;
     } else {
-      this.connectedFlag = true;
+      this.setConnected(true);
       state.reporter.delivered({ seq, topic: report.topic, partition: report.partition, offset: report.offset });
     }
     if (--state.remaining === 0) {

@@ -83,3 +83,20 @@ it('copies a dead letter with the refused topic and the error in headers, under 
   }]);
   assert.equal(valueOf(batch, 0).toString(), e.body);
 });
+
+it('marks a replayed copy: replay headers and a new correlation, the value unchanged', () => {
+  const copy = { ...row(9, { correlationId: 'c-9' }), seq: 20, replayOf: 9, replayId: 'replay-1' };
+  const batch = encodeRecords([copy], 'edge-9');
+  assert.deepEqual(batch.records[0]!.headers, [
+    { 'event-id': 'e9' },
+    { 'event-type': 'TradeConfirmed' },
+    { 'event-version': '3' },
+    { 'correlation-id': 'replay-1' },
+    { replay: 'replay-1' },
+    { 'replay-of-seq': '9' },
+    { 'original-correlation-id': 'c-9' },
+    { 'gateway-id': 'edge-9' },
+    { 'gateway-seq': '20' },
+  ]);
+  assert.equal(valueOf(batch, 0).toString('utf8'), copy.body);
+});

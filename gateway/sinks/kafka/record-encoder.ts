@@ -21,7 +21,8 @@ export interface EncodedBatch {
 
 /**
  * Pure: turns WAL rows into Kafka records. Key = aggregateId (per-key order); value = the canonical
- * JSON as stored; headers identify the event and its place in this gateway's log.
+ * JSON as stored; headers identify the event and its place in this gateway's log, and mark a replayed
+ * copy (`replay`, `replay-of-seq`, a new `correlation-id`; the sender's in `original-correlation-id`).
  */
 export function encodeRecords(events: readonly StoredEvent[], gatewayId: string): EncodedBatch {
   const records: RecordMeta[] = new Array(events.length);
@@ -42,7 +43,11 @@ export function encodeRecords(events: readonly StoredEvent[], gatewayId: string)
       { 'event-type': env.type },
       { 'event-version': String(env.version) },
     ];
-    if (env.correlationId !== undefined) headers.push({ 'correlation-id': env.correlationId });
+    if (e.replayId) {
+      // A replay: a new correlation (the replay's id) so consumers can tell it from the original.
+      headers.push({ 'correlation-id': e.replayId }, { replay: e.replayId }, { 'replay-of-seq': String(e.replayOf) });
+      if (env.correlationId !== undefined) headers.push({ 'original-correlation-id': env.correlationId });
+    } else if (env.correlationId !== undefined) headers.push({ 'correlation-id': env.correlationId });
     if (env.traceparent !== undefined) headers.push({ traceparent: env.traceparent });
     headers.push({ 'gateway-id': gatewayId }, { 'gateway-seq': String(e.seq) });
     records[i] = { seq: e.seq, topic: e.topic, key: e.aggregateId, timestamp: e.receivedAt, headers };

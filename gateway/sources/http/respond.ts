@@ -6,6 +6,8 @@ const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   too_large: 413,
   unsupported: 415,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,
@@ -43,5 +45,6 @@ export function sendError(res: ServerResponse, err: unknown): void {
   const headers: Record<string, string> = {};
   if (status === 503) headers['retry-after'] = String(err.retryAfterSeconds ?? 1);
   if (err.allowed) headers.allow = err.allowed.join(', ');
+  if (status === 401) headers['www-authenticate'] = 'Bearer'; // RFC 6750 section 3
   sendJson(res, status, { error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) } }, headers);
 }

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/**
+ * The `admin` section: the operators' listener, apart from intake so ingest traffic cannot starve
+ * it. `listen` is `host:port` (loopback by default) or the path of a Unix socket (any value with a
+ * `/`, e.g. `/run/edge-gateway/admin.sock`; relative to the working directory when relative).
+ */
+export const AdminConfigSchema = z.strictObject({
+  listen: z
+    .string()
+    .refine((v) => v.includes('/') || /^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/.test(v), {
+      message: 'must be host:port (e.g. 127.0.0.1:8081) or a Unix socket path containing a /',
+    })
+    .default('127.0.0.1:8081'),
+  /**
+   * File holding the bearer token that mutating admin routes (re-drive, replay, intake pause and
+   * resume) require; read once at start-up, surrounding whitespace ignored (systemd
+   * `LoadCredential=`: `${CREDENTIALS_DIRECTORY}/admin-token`). Unset: those routes are refused (403).
+   */
+  tokenFile: z.string().min(1).optional(),
+  replay: z
+    .strictObject({
+      /** Most events one replay may select: a larger selection is refused (413 `replay_too_large`); narrow it. */
+      maxEvents: z.number().int().positive().default(100_000),
+    })
+    .prefault({}),
+});
+export type AdminConfig = z.infer<typeof AdminConfigSchema>;
+
+/** Whether `listen` names a Unix socket rather than host:port. */
+export function isSocketPath(listen: string): boolean {
+  return listen.includes('/');
+}
