@@ -36,8 +36,7 @@ export class Wal {
   readonly name = 'wal';
   /** Events Kafka refused permanently (the same file): read here, written through the WAL's methods. */
   readonly deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'openCount'>;
-  /** Selects delivered events to replay; `appendReplay` appends the copies. */
-  readonly replays: ReplayLog;
+  readonly replays: ReplayLog; // selects delivered events to replay; appendReplay appends the copies
   private readonly deadLetterStore: DeadLetterStore;
   private readonly db: Database;
   private lastSeqValue: number;
