@@ -78,6 +78,21 @@ describe('configuration', () => {
     }
   });
 
+  it('takes a list written as one comma-separated string in the file, as the environment does', () => {
+    const c = loadConfig({ file: file('kafka: { brokers: 127.0.0.1:9092 }\n'), env: {} });
+    assert.deepEqual(c.kafka.brokers, ['127.0.0.1:9092']);
+    const two = loadConfig({ file: file('kafka:\n  brokers: "127.0.0.1:9092, 127.0.0.1:9093"\n'), env: {} });
+    assert.deepEqual(two.kafka.brokers, ['127.0.0.1:9092', '127.0.0.1:9093']);
+  });
+
+  it('suggests the nearest key for a misspelled environment variable, without listing them all', () => {
+    const p = problems(() => loadConfig({ file: file(''), env: { EDGE_GATEWAY_KAFKA_BROKER: '127.0.0.1:9092' } }));
+    assert.deepEqual(p, ['EDGE_GATEWAY_KAFKA_BROKER: not a configuration key; did you mean EDGE_GATEWAY_KAFKA_BROKERS?']);
+    const far = problems(() => loadConfig({ file: file(''), env: { EDGE_GATEWAY_NOTHING_LIKE_ANY_KEY: '1' } }));
+    assert.equal(far.length, 1);
+    assert.doesNotMatch(far[0]!, /EDGE_GATEWAY_HTTP_LISTEN/, 'no dump of every key');
+  });
+
   it('rejects an in-flight bound larger than librdkafka queue', () => {
     const p = problems(() => loadConfig({ file: file('forwarder: { maxInFlightEvents: 5000 }\nkafka: { producer: { queue.buffering.max.messages: 1000 } }\n'), env: {} }));
     assert.deepEqual(p.map((s) => s.split(':')[0]), ['forwarder.maxInFlightEvents']);

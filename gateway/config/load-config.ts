@@ -3,6 +3,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../errors.js';
 import { GatewayConfigSchema, type GatewayConfig } from './config-schema.js';
+import { nearestName } from './nearest-name.js';
 
 export const DEFAULT_CONFIG_FILE = 'config/edge-gateway.yaml';
 const ENV_PREFIX = 'EDGE_GATEWAY_';
@@ -26,7 +27,7 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
     }
     if (typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError([`${file}: must be a YAML mapping`]);
   }
-  const merged = applyEnv(raw as Record<string, unknown>, env, problems);
+  const merged = applyEnv(splitListStrings(raw as Record<string, unknown>), env, problems);
   const result = GatewayConfigSchema.safeParse(merged);
   if (!result.success) {
     for (const i of result.error.issues) problems.push(`${i.path.join('.') || '(root)'}: ${i.message}`);
@@ -73,7 +74,8 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems
     if (!name.startsWith(ENV_PREFIX) || value === undefined) continue;
     const leaf = leaves.get(name);
     if (!leaf) {
-      problems.push(`${name}: not a configuration key (known: ${[...leaves.keys()].join(', ')})`);
+      const near = nearestName(name, leaves.keys());
+      problems.push(`${name}: not a configuration key${near ? `; did you mean ${near}?` : ' (README.md, "Configuration reference", lists every key)'}`);
       continue;
     }
     let v: unknown;
@@ -89,6 +91,25 @@ function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv, problems
       node = node[k] as Record<string, unknown>;
     }
     node[leaf.path[leaf.path.length - 1]!] = v;
+  }
+  return out;
+}
+
+/**
+ * A list written as one string in the file (`brokers: 127.0.0.1:9092,127.0.0.1:9093`) is split at
+ * commas, as the environment variable is: YAML reads `host:port` as a string, not a list.
+ */
+function splitListStrings(raw: Record<string, unknown>): Record<string, unknown> {
+  const out = structuredClone(raw);
+  for (const leaf of leafPaths(GatewayConfigSchema)) {
+    if (leaf.kind !== 'array') continue;
+    let node: unknown = out;
+    for (const k of leaf.path.slice(0, -1)) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[k] : undefined;
+    const last = leaf.path[leaf.path.length - 1]!;
+    if (typeof node === 'object' && node !== null && typeof (node as Record<string, unknown>)[last] === 'string') {
+      const holder = node as Record<string, unknown>;
+      holder[last] = envValue(holder[last] as string, 'array');
+    }
   }
   return out;
 }
