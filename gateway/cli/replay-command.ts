@@ -21,7 +21,7 @@ interface ReplayOptions extends AdminOptions {
  */
 export function registerReplay(program: Command): void {
   withAdminOptions(program.command('replay'))
-    .description('re-send delivered events still within retention (needs the admin token unless --dry-run)')
+    .description('re-send delivered events still within retention (needs the admin token; --dry-run does not)')
     .option('--from <time>', 'received at or after this RFC 3339 UTC time, e.g. 2026-11-30T09:00:00Z')
     .option('--to <time>', 'received before this RFC 3339 UTC time')
     .option('--type <type>', 'only events of this type, e.g. TradeConfirmed')
@@ -39,7 +39,13 @@ export function registerReplay(program: Command): void {
         ...(o.toSeq !== undefined ? { toSeq: seq('--to-seq', o.toSeq) } : {}),
         dryRun: o.dryRun === true,
       };
-      const body = expectOk(await adminCall(adminTarget(o), 'POST', '/admin/replay', request), o.json);
+      // The dry run is a GET (open, read-only); the replay itself a POST (token required).
+      const { dryRun, ...selection } = request;
+      const query = new URLSearchParams(Object.fromEntries(Object.entries(selection).map(([k, v]) => [k, String(v)])));
+      const answer = dryRun
+        ? await adminCall(adminTarget(o), 'GET', `/admin/replay?${query}`)
+        : await adminCall(adminTarget(o), 'POST', '/admin/replay', request);
+      const body = expectOk(answer, o.json);
       print(o.json, body, (b) => {
         const rows = table(
           ['seq', 'eventId', 'type', 'aggregateId', 'topic', 'receivedAt'],
