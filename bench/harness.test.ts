@@ -61,5 +61,7 @@ describe('bench harness', () => {
     const table = formatTable(result);
     for (const row of ['L1', 'L2', 'L3', 'S1', 'S2', 'S4', 'S5']) assert.match(table, new RegExp(`^${row} `, 'm'));
     assert.match(table, /S3 FIX session: skipped/);
+    assert.match(table, /^Details: bench\/README\.md/m, 'a legend, pointing to the full description');
+    assert.match(table, /^verdict: \d+ of \d+ measured targets met/m);
   });
 });

@@ -1,6 +1,7 @@
 import type { BenchConfig } from './bench-config.js';
 import type { MachineDescription } from './machine.js';
 import type { Percentiles } from './percentiles.js';
+import { LEGEND, verdict } from './verdict.js';
 
 /** What a scenario measures itself. */
 export interface MeasuredFigures {
@@ -88,6 +89,7 @@ export function formatTable(r: BenchResult): string {
   if (s5?.bareHttpAckLatencyMs) lines.push(`S5 latency floor (L3's bare server at the same load): ack ${lat(s5.bareHttpAckLatencyMs)} ms`);
   const notes = Object.entries(r.scenarios).flatMap(([id, s]) => (s && 'note' in s && s.note ? [`${id}: ${s.note}`] : []));
   if (notes.length) lines.push('', ...notes);
+  lines.push('', LEGEND, '', verdict(r));
   return lines.join('\n');
 }
 

@@ -42,7 +42,7 @@ it('replay re-sends exactly the selected delivered events through the WAL, marke
     await send(600, 700);
 
     const seqOf = new Map<string, number>();
-    for (const id of sent.keys()) seqOf.set(id, (await (await fetch(`${gateway.url}/v1/events/${id}`)).json()).seq);
+    for (const id of sent.keys()) seqOf.set(id, ((await (await fetch(`${gateway.url}/v1/events/${id}`)).json()) as { seq: number }).seq);
     const ids = (pred: (e: TestEvent, seq: number) => boolean) => [...sent.values()].filter((e) => pred(e, seqOf.get(e.eventId)!)).map((e) => e.eventId).sort();
     const auth = ['--admin', gateway.adminUrl, '--token-file', token.env.EDGE_GATEWAY_ADMIN_TOKEN_FILE!, '--json'];
     const selections: Array<{ args: string[]; expected: string[] }> = [

@@ -1,0 +1,34 @@
+import type { BenchResult } from './report.js';
+
+/** The targets of bench/README.md ("Targets"), checked against one run's figures. */
+const TARGETS: ReadonlyArray<{ name: string; check: (r: BenchResult) => number | null; met: (v: number) => boolean; show: (v: number) => string }> = [
+  { name: 'S1 >= 0.6 x L1', check: (r) => r.scenarios.S1?.ratio ?? null, met: (v) => v >= 0.6, show: (v) => `${v.toFixed(2)} x L1` },
+  { name: 'S2 >= 0.5 x L3', check: (r) => r.scenarios.S2?.ratio ?? null, met: (v) => v >= 0.5, show: (v) => `${v.toFixed(2)} x L3` },
+  { name: 'S4 >= 0.8 x L2', check: (r) => r.scenarios.S4?.ratio ?? null, met: (v) => v >= 0.8, show: (v) => `${v.toFixed(2)} x L2` },
+  { name: 'S5 p99 ack <= 5 ms', check: (r) => r.scenarios.S5?.ackLatencyMs.p99 ?? null, met: (v) => v <= 5, show: (v) => `${v.toFixed(1)} ms` },
+  { name: 'S1 peak RSS <= 256 MB', check: (r) => r.scenarios.S1?.peakRssMb ?? null, met: (v) => v <= 256, show: (v) => `${v} MB` },
+];
+
+/** What the table's rows and columns are; the full description is bench/README.md. */
+export const LEGEND = [
+  'L1-L3: this machine\'s limits with nothing around them (bare SQLite inserts, bare Kafka producer, bare node:http);',
+  'S1-S5: the gateway. events/s = acknowledged and delivered, per second; ratio = events/s over the baseline named;',
+  'ack = request sent to response read; e2e = event built to record consumed; CPU s/M ev = CPU seconds per million events.',
+  'Details: bench/README.md ("The figures").',
+].join('\n');
+
+/** Pure: one line saying which targets this run met, missed, or did not measure. */
+export function verdict(r: BenchResult): string {
+  const met: string[] = [];
+  const missed: string[] = [];
+  let unmeasured = 0;
+  for (const t of TARGETS) {
+    const v = t.check(r);
+    if (v === null) unmeasured++;
+    else (t.met(v) ? met : missed).push(`${t.name} (${t.show(v)})`);
+  }
+  const parts = [`${met.length} of ${TARGETS.length - unmeasured} measured targets met`];
+  if (missed.length) parts.push(`missed: ${missed.join(', ')}`);
+  if (met.length) parts.push(`met: ${met.join(', ')}`);
+  return `verdict: ${parts.join('; ')} (targets: bench/README.md "Targets"; a shared or small machine misses them)`;
+}
