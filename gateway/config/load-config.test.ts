@@ -6,7 +6,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, it } from 'node:test';
 import { tempDir } from '../../bench/temp-dir.js';
 import { ConfigError } from '../errors.js';
-import { envName, loadConfig } from './load-config.js';
+import { configKeyPaths, envName, loadConfig } from './load-config.js';
 
 const file = (text: string) => {
   const p = join(tempDir('cfg-test-'), 'gw.yaml');
@@ -114,6 +114,13 @@ describe('configuration', () => {
         ? Object.entries(o).flatMap(([k, v]) => keyPaths(v, `${prefix}${k}.`))
         : [prefix.slice(0, -1)];
     assert.deepEqual(keyPaths(parseYaml(readFileSync(path, 'utf8'))).sort(), keyPaths(defaults).sort());
+  });
+
+  it("README's configuration reference names every key", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const reference = readme.slice(readme.indexOf('### Configuration reference'), readme.indexOf('## The `edge-gateway` command'));
+    const missing = configKeyPaths().filter((k) => !reference.includes(`\`${k}\``));
+    assert.deepEqual(missing, [], 'keys missing from README.md "Configuration reference"');
   });
 
   it('names environment variables after the key path', () => {

@@ -38,6 +38,11 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
 
 type LeafKind = 'string' | 'number' | 'boolean' | 'array' | 'record';
 
+/** Every settable key path, dotted (`wal.retention.periodMs`); maps such as `routing.topics` are one key. */
+export function configKeyPaths(): string[] {
+  return leafPaths(GatewayConfigSchema).map((l) => l.path.join('.'));
+}
+
 /** Every settable key path of the schema, with the kind of value it takes. */
 function leafPaths(schema: z.ZodType, prefix: string[] = []): Array<{ path: string[]; kind: LeafKind }> {
   const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
