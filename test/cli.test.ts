@@ -7,6 +7,7 @@ import { tempDir } from '../bench/temp-dir.js';
 import { adminToken } from './support/admin-token.js';
 import { cli } from './support/cli-run.js';
 import { makeEvent, ndjson } from './support/events.js';
+import { freePort } from './support/fault-kit.js';
 
 describe('the edge-gateway command against a running gateway', () => {
   let gw: GatewayProcess;
@@ -147,6 +148,26 @@ describe('the edge-gateway command against a running gateway', () => {
     assert.equal(b.code, 2);
     for (const key of ['http.listen', 'wal.synchronous', 'EDGE_GATEWAY_FORWARDER_BATCH_SIZ: not a configuration key; did you mean EDGE_GATEWAY_FORWARDER_BATCH_SIZE?']) {
       assert.ok(b.stderr.includes(key), `${key} in ${b.stderr}`);
+    }
+  });
+});
+
+describe('edge-gateway health with Kafka unreachable', () => {
+  it('stays ready (exit 0) and says why Kafka is not connected, and since when', async () => {
+    const port = await freePort();
+    const gw = await GatewayProcess.start({ EDGE_GATEWAY_WAL_PATH: join(tempDir('cli-test-'), 'wal.db'), EDGE_GATEWAY_KAFKA_BROKERS: `127.0.0.1:${port}` });
+    try {
+      await gw.waitFor('a connect error', async () => (await gw.ready()).kafka.lastError);
+      const r = await cli(['health', '--admin', gw.adminUrl, '--json']);
+      assert.equal(r.code, 0, 'Kafka away does not make the gateway unready');
+      assert.equal(r.json.kafka.connected, false);
+      assert.ok(Date.parse(r.json.kafka.disconnectedSince) <= Date.now());
+      assert.equal(r.json.problems.length, 1);
+      assert.match(r.json.problems[0], new RegExp(`^kafka: not connected to kafka \\(127\\.0\\.0\\.1:${port}\\) since \\S+Z: .+`));
+      const human = await cli(['health', '--admin', gw.adminUrl]);
+      assert.match(human.stdout, /^ready\n  problem: kafka: not connected/);
+    } finally {
+      await gw.stop();
     }
   });
 });

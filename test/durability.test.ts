@@ -55,6 +55,11 @@ describe('durability across SIGKILL', () => {
     // The restarted gateway has a fresh embedded bus: whatever is on it was sent after the restart.
     const second = await GatewayProcess.start(env);
     try {
+      assert.equal(first.logs.filter((l) => String(l.msg).startsWith('the WAL holds events from an earlier run')).length, 0, 'not on a fresh WAL');
+      const stale = second.logs.find((l) => String(l.msg).startsWith('the WAL holds events from an earlier run whose embedded bus is gone'));
+      assert.ok(stale, 'the restart on the embedded bus warns that the WAL outlived the bus');
+      assert.equal(stale.level, 40);
+      assert.equal(stale.lastSeq, 2 * BURST);
       await second.waitFor('the backlog to drain', async () => (await second.ready()).delivery.pendingEvents === 0, { timeoutMs: 60_000 });
       const records = await consumeAll(second.bootstrap, ['trade-events']);
       const resent = records.map((m) => Number(m.headers['gateway-seq'])).sort((a, b) => a - b);
