@@ -29,7 +29,7 @@ describe('the admin listener (on a Unix socket)', () => {
   before(async () => {
     const dir = tempDir('admin-listener-');
     socket = join(dir, 'admin.sock');
-    gw = await GatewayProcess.start({ ...token.env, EDGE_GATEWAY_WAL_PATH: join(dir, 'wal.db'), EDGE_GATEWAY_ADMIN_LISTEN: socket });
+    gw = await GatewayProcess.start({ ...token.env, EDGE_GATEWAY_WAL_PATH: join(dir, 'wal.db'), EDGE_GATEWAY_ADMIN_LISTEN: socket, EDGE_GATEWAY_ADMIN_REPLAY_MAX_EVENTS: '1' });
     const res = await fetch(`${gw.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson([makeEvent('adm-1', 'UTI-A', 0), makeEvent('adm-2', 'UTI-A', 1)]) });
     assert.equal(res.status, 202);
     await gw.waitFor('delivered', async () => (await gw.ready()).delivery.pendingEvents === 0, { timeoutMs: 30_000 });
@@ -82,5 +82,29 @@ describe('the admin listener (on a Unix socket)', () => {
       if (path.startsWith('/admin/intake/')) assert.equal((await gw.ready()).intake.state, path.endsWith('pause') ? 'paused' : 'open');
     }
     assert.equal((await call(socket, 'GET', '/health/ready')).json.admin.refusedCalls, routes.length * 3);
+  });
+
+  it('refuses a bad or too large replay precisely, and appends nothing', async () => {
+    const lastSeq = (await gw.ready()).wal.lastSeq;
+    const big = await call(socket, 'POST', '/admin/replay', token.auth, JSON.stringify({ fromSeq: 1, toSeq: 2 }));
+    assert.equal(big.status, 413);
+    assert.equal(big.json.error.code, 'replay_too_large');
+    const bad = await call(socket, 'POST', '/admin/replay', token.auth, JSON.stringify({ from: 'yesterday', toSeq: 0, extra: 1 }));
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json.error.code, 'invalid_replay');
+    assert.deepEqual(bad.json.error.details.map((d: any) => d.path).sort(), ['$', '$.from', '$.toSeq']);
+    const none = await call(socket, 'POST', '/admin/replay', token.auth, '{}');
+    assert.equal(none.status, 400);
+    assert.match(none.json.error.details[0].message, /at least one of/);
+    assert.equal((await call(socket, 'POST', '/admin/replay', token.auth, '{')).json.error.code, 'malformed_json');
+    assert.equal((await gw.ready()).wal.lastSeq, lastSeq);
+  });
+
+  it('will not take the socket of a gateway still listening on it', async () => {
+    const other = new GatewayProcess({ EDGE_GATEWAY_WAL_PATH: join(tempDir('admin-listener-'), 'wal.db'), EDGE_GATEWAY_ADMIN_LISTEN: socket });
+    const exit = await other.waitExit();
+    assert.equal(exit.code, 1);
+    assert.ok(other.logs.some((l) => JSON.stringify(l).includes(`another process listens on ${socket}`)), JSON.stringify(other.logs.slice(-3)));
+    assert.equal((await call(socket, 'GET', '/health/live')).status, 200, 'the first gateway still answers');
   });
 });

@@ -1,6 +1,6 @@
 import { chmodSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { ConfigError, hasCode } from '../errors.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
@@ -46,7 +46,7 @@ export class AdminListener {
   async start(): Promise<void> {
     const { listen } = this.config;
     const socket = isSocketPath(listen);
-    if (socket) removeStaleSocket(listen);
+    if (socket) await removeStaleSocket(listen);
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject);
       const done = () => {
@@ -112,10 +112,23 @@ function readToken(file: string): string {
   return token;
 }
 
-function removeStaleSocket(path: string): void {
+/**
+ * Removes a socket file left by a process that is gone; throws when a process still answers on it
+ * (another gateway on the same path), rather than taking its socket away.
+ */
+async function removeStaleSocket(path: string): Promise<void> {
   try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
+    if (!lstatSync(path).isSocket()) return; // not a socket: listen() reports EADDRINUSE
   } catch {
-    /* not there: nothing to remove */
+    return; // not there
   }
+  const inUse = await new Promise<boolean>((resolve) => {
+    const probe = connect(path, () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.on('error', () => resolve(false));
+  });
+  if (inUse) throw new Error(`admin.listen: another process listens on ${path}`);
+  unlinkSync(path);
 }

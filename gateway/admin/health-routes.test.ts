@@ -14,7 +14,8 @@ it('collects one section per component, in order, and is ready unless a componen
   assert.equal(r.ready, false);
   assert.equal(r.body.status, 'not_ready');
   assert.deepEqual(r.body.http, { stopping: true }, 'the ready flag is not repeated in the section');
-  assert.deepEqual(r.body.problems, ['http: not ready']);
+  assert.deepEqual(r.body.problems, ['http: shutting down']);
+  assert.deepEqual(readyReport('edge-9', [{ name: 'x', health: () => ({ ready: false }) }]).body.problems, ['x: not ready']);
 });
 
 it('says why in words: the problem of each section, ready or not', () => {

@@ -23,7 +23,7 @@ export function readyReport(gatewayId: string, sources: readonly HealthSource[])
     const { ready: own, ...figures } = s.health();
     if (own === false) ready = false;
     if (typeof figures.problem === 'string') problems.push(`${s.name}: ${figures.problem}`);
-    else if (own === false) problems.push(`${s.name}: not ready`);
+    else if (own === false) problems.push(`${s.name}: ${figures.stopping === true ? 'shutting down' : 'not ready'}`);
     sections[s.name] = figures;
   }
   return { ready, body: { status: ready ? 'ready' : 'not_ready', gatewayId, ...(problems.length > 0 ? { problems } : {}), ...sections } };
