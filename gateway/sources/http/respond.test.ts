@@ -28,7 +28,7 @@ function answer(err: unknown) {
 describe('error responses: the one mapping from domain errors to HTTP', () => {
   it('maps every error code to the status of its kind', () => {
     const expected: Record<string, number> = {
-      invalid: 400, too_large: 413, unsupported: 415, not_found: 404, method_not_allowed: 405,
+      invalid: 400, too_large: 413, unsupported: 415, unauthorized: 401, forbidden: 403, not_found: 404, method_not_allowed: 405,
       conflict: 409, unavailable: 503, shutting_down: 503, internal: 500,
     };
     for (const [code, kind] of Object.entries(ERROR_CODES)) {
@@ -59,6 +59,9 @@ describe('error responses: the one mapping from domain errors to HTTP', () => {
     const method = answer(new GatewayError('method_not_allowed', 'use POST', { allowed: ['POST'] }));
     assert.equal(method.status, 405);
     assert.equal(method.headers.allow, 'POST');
+    const refused = answer(new GatewayError('unauthorized', 'wrong admin token'));
+    assert.equal(refused.headers['www-authenticate'], 'Bearer', 'RFC 6750 section 3');
+    assert.equal(bad.headers['www-authenticate'], undefined);
   });
 
   it('anything else is a 500 internal_error whose text stays out of the answer', () => {
