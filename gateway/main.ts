@@ -140,7 +140,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     await run(http);
     const address = http.address!;
     const adminAt = admin.address!;
-    const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.address}:${adminAt.port}`;
+    const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.family === 'IPv6' ? `[${adminAt.address}]` : adminAt.address}:${adminAt.port}`;
     log.info({ address: address.address, port: address.port, admin: adminUrl, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
 
     let stopping: Promise<StopReport> | undefined;
