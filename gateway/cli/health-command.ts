@@ -21,7 +21,7 @@ export function registerHealth(program: Command): void {
           fields([
             ['kafka', `${r?.kafka?.bus ?? '?'} ${r?.kafka?.bootstrap ?? ''}, ${r?.kafka?.connected ? 'connected' : 'not connected'}`],
             ['intake', `${r?.intake?.state ?? '?'} (operator), ${r?.budget?.intake ?? '?'} (budget)`],
-            ['backlog', `${r?.delivery?.pendingEvents ?? '?'} events, oldest ${r?.delivery?.oldestPendingAgeMs ?? '-'} ms`],
+            ['backlog', `${r?.delivery?.pendingEvents ?? '?'} events${typeof r?.delivery?.oldestPendingAgeMs === 'number' ? `, oldest ${r.delivery.oldestPendingAgeMs} ms old` : ''}`],
             ['breaker', r?.forwarder?.breaker?.state],
             ['dead letters', r?.deadLetters?.open],
           ]),
