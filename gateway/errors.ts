@@ -16,6 +16,8 @@ export interface FieldError {
  * What an error means to the sender:
  * - `invalid`: the request is unusable as sent; nothing of it is stored; do not retry unchanged.
  * - `too_large`: over a configured limit (bytes or events).
+ * - `headers_too_large`: the request's header section is over Node's limit (`--max-http-header-size`).
+ * - `timeout`: the request's headers or body did not arrive in time (http.headersTimeoutMs, requestTimeoutMs).
  * - `unsupported`: a format or encoding the gateway does not take.
  * - `not_found`, `method_not_allowed`, `conflict`: about the resource asked for.
  * - `unavailable`: nothing stored; retry later (`retryAfterSeconds` says when).
@@ -25,6 +27,8 @@ export interface FieldError {
 export type ErrorKind =
   | 'invalid'
   | 'too_large'
+  | 'headers_too_large'
+  | 'timeout'
   | 'unsupported'
   | 'not_found'
   | 'method_not_allowed'
@@ -40,9 +44,16 @@ export const ERROR_CODES = {
   body_read_failed: 'invalid',
   invalid_query: 'invalid',
   malformed_url: 'invalid',
+  malformed_request: 'invalid',
+  invalid_utf8: 'invalid',
+  malformed_content_encoding: 'invalid',
   body_too_large: 'too_large',
   too_many_events: 'too_large',
   unsupported_media_type: 'unsupported',
+  unsupported_charset: 'unsupported',
+  unsupported_content_encoding: 'unsupported',
+  headers_too_large: 'headers_too_large',
+  request_timeout: 'timeout',
   not_found: 'not_found',
   event_not_found: 'not_found',
   dead_letter_not_found: 'not_found',
