@@ -41,7 +41,8 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
       else keep(chunk);
     });
     req.on('end', () => {
-      if (!decoder) {
+      // An empty coded body decodes to nothing (zlib would wait for a header that never comes).
+      if (!decoder || received === 0) {
         if (!done) {
           done = true;
           resolve(Buffer.concat(chunks, decoded));
