@@ -122,7 +122,8 @@ describe('strict I-JSON at the HTTP boundary: each input, its right answer', () 
 
     it('duplicate member names at any depth: 422 duplicate_name at their path, the first value never lost silently', async () => {
       const dupId = eventText('dup-a', '{}').replace('"type"', '"eventId":"dup-b","type"');
-      await refused(() => post(dupId), 422, 'duplicate_name', '$.eventId');
+      const json = await refused(() => post(dupId), 422, 'duplicate_name', '$.eventId');
+      assert.equal(json.results[0].eventId, undefined, 'neither value names the event');
       await refused(() => post(eventText('dup-side', '{"side":"BUY","side":"SELL"}')), 422, 'duplicate_name', '$.payload.side');
       await refused(() => post(eventText('dup-deep', '{"legs":[{"px":"1"},{"px":"1","\\u0070x":"2"}]}')), 422, 'duplicate_name', '$.payload.legs[1].px');
     });

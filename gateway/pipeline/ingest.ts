@@ -50,7 +50,8 @@ export class Ingest {
       const input = inputs[i]!;
       const v = input.errors?.length ? { ok: false as const, errors: [...input.errors] } : validateEnvelope(input.value);
       if (!v.ok) {
-        const id = (input.value as { eventId?: unknown } | null)?.eventId;
+        // A duplicated eventId has no one value to name the event by.
+        const id = v.errors.some((e) => e.path === '$.eventId' && e.code === 'duplicate_name') ? undefined : (input.value as { eventId?: unknown } | null)?.eventId;
         outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: v.errors };
         continue;
       }
