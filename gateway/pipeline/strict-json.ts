@@ -48,6 +48,7 @@ interface Frame {
 
 class Scanner {
   private pos: number;
+  /** The first backslash at or after the current string (-1: none left): strings ending before it have no escapes. */
   private nextBackslash = -1;
   private errors: FieldError[] = [];
   /** Keys and indices from the root to the value being read, for error paths only. */
