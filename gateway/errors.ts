@@ -16,6 +16,8 @@ export interface FieldError {
  * What an error means to the sender:
  * - `invalid`: the request is unusable as sent; nothing of it is stored; do not retry unchanged.
  * - `too_large`: over a configured limit (bytes or events).
+ * - `headers_too_large`: the request's header section is over Node's limit (`--max-http-header-size`).
+ * - `timeout`: the request's headers or body did not arrive in time (http.headersTimeoutMs, requestTimeoutMs).
  * - `unsupported`: a format or encoding the gateway does not take.
  * - `unauthorized`: a mutating admin call without the right bearer token; nothing changed.
  * - `forbidden`: refused whoever asks (e.g. mutating admin calls with no token configured).
@@ -27,6 +29,8 @@ export interface FieldError {
 export type ErrorKind =
   | 'invalid'
   | 'too_large'
+  | 'headers_too_large'
+  | 'timeout'
   | 'unsupported'
   | 'unauthorized'
   | 'forbidden'
@@ -45,12 +49,19 @@ export const ERROR_CODES = {
   invalid_query: 'invalid',
   malformed_url: 'invalid',
   invalid_replay: 'invalid',
+  malformed_request: 'invalid',
+  invalid_utf8: 'invalid',
+  malformed_content_encoding: 'invalid',
   body_too_large: 'too_large',
   too_many_events: 'too_large',
   replay_too_large: 'too_large',
   unsupported_media_type: 'unsupported',
   unauthorized: 'unauthorized',
   admin_token_not_configured: 'forbidden',
+  unsupported_charset: 'unsupported',
+  unsupported_content_encoding: 'unsupported',
+  headers_too_large: 'headers_too_large',
+  request_timeout: 'timeout',
   not_found: 'not_found',
   event_not_found: 'not_found',
   dead_letter_not_found: 'not_found',

@@ -106,7 +106,8 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
     const gate = new IntakeGate({ log, retryAfterSeconds: config.wal.budget.retryAfterSeconds });
-    const ingest = new Ingest(config.routing, { commit, budget, gate });
+    const maxRecordBytes = Number(config.kafka.producer['message.max.bytes'] ?? 1_000_000);
+    const ingest = new Ingest(config.routing, { commit, budget, gate, maxRecordBytes });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
     let health: HealthSource[] = [];

@@ -58,6 +58,17 @@ describe('envelope validation', () => {
     }
   });
 
+  it('occurredAt: a leap second (RFC 3339 section 5.7) is accepted and kept as sent; :60 elsewhere is not', () => {
+    for (const leap of ['2016-12-31T23:59:60Z', '2016-12-31T23:59:60.5Z']) {
+      const r = validateEnvelope({ ...valid, occurredAt: leap });
+      assert.ok(r.ok, leap);
+      assert.equal(JSON.parse(canonicalJson(r.event)).occurredAt, leap);
+    }
+    for (const bad of ['2016-12-31T23:58:60Z', '2016-12-31T12:59:60Z', '2016-12-31T23:59:61Z', '2016-12-31T23:59:60+01:00']) {
+      assert.deepEqual(errorsOf({ ...valid, occurredAt: bad }), ['$.occurredAt invalid_format'], bad);
+    }
+  });
+
   it('traceparent: W3C trace context', () => {
     assert.deepEqual(errorsOf({ ...valid, traceparent: '00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01' }), ['$.traceparent invalid_format']);
     assert.deepEqual(errorsOf({ ...valid, traceparent: '00-00000000000000000000000000000000-00f067aa0ba902b7-01' }), ['$.traceparent invalid_format']);
@@ -87,5 +98,14 @@ describe('canonical JSON', () => {
     const m = validateEnvelope(minimal);
     assert.ok(m.ok);
     assert.deepEqual(Object.keys(JSON.parse(canonicalJson(m.event))), ['eventId', 'type', 'version', 'occurredAt', 'source', 'aggregateId', 'payload']);
+  });
+
+  it('writes the payload text as sent when it is given, byte for byte', () => {
+    const r = validateEnvelope(valid);
+    assert.ok(r.ok);
+    const payloadJson = '{ "orderId" : 9007199254740993, "px": 100.50, "qty": 1e400, "s": "\u00e9" }';
+    const text = canonicalJson(r.event, payloadJson);
+    assert.ok(text.endsWith(`,"payload":${payloadJson}}`));
+    assert.equal(JSON.parse(text).eventId, valid.eventId);
   });
 });

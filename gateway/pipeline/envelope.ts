@@ -38,6 +38,17 @@ const eventType = z
     }
   });
 
+const iso = z.iso.datetime();
+
+/**
+ * RFC 3339 in UTC (`Z`). A leap second (`23:59:60`, RFC 3339 section 5.7) is accepted and kept as
+ * sent: it is a real instant (e.g. 2016-12-31T23:59:60Z), and FIX UTCTimestamp allows it too.
+ */
+const rfc3339Utc = z.string().refine((s) => iso.safeParse(s.replace(/T23:59:60(?=[.Z])/, 'T23:59:59')).success, {
+  message: 'must be an RFC 3339 timestamp in UTC, e.g. 2026-01-02T03:04:05.678Z',
+  params: { code: 'invalid_format' },
+});
+
 const traceparent = z
   .string()
   .regex(/^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/, {
@@ -52,7 +63,7 @@ export const EnvelopeSchema = z.strictObject({
   eventId: printable(128),
   type: eventType,
   version: z.number().int().positive().max(2_147_483_647),
-  occurredAt: z.iso.datetime({ message: 'must be an RFC 3339 timestamp in UTC, e.g. 2026-01-02T03:04:05.678Z' }),
+  occurredAt: rfc3339Utc,
   source: printable(128),
   aggregateId: printable(256),
   correlationId: printable(128).optional(),
@@ -80,9 +91,13 @@ export function validateEnvelope(input: unknown): EnvelopeResult {
   };
 }
 
-/** The stored and forwarded form: fixed key order, optional keys only when present. */
-export function canonicalJson(e: Envelope): string {
-  return JSON.stringify({
+/**
+ * The stored and forwarded form: fixed key order, optional keys only when present, `payload` last.
+ * `payloadJson` is the payload's JSON text exactly as sent (see `Submission`); without it (an
+ * event built in code) the decoded payload is serialised.
+ */
+export function canonicalJson(e: Envelope, payloadJson?: string): string {
+  const head = JSON.stringify({
     eventId: e.eventId,
     type: e.type,
     version: e.version,
@@ -92,6 +107,6 @@ export function canonicalJson(e: Envelope): string {
     correlationId: e.correlationId,
     causationId: e.causationId,
     traceparent: e.traceparent,
-    payload: e.payload,
   });
+  return `${head.slice(0, -1)},"payload":${payloadJson ?? JSON.stringify(e.payload)}}`;
 }

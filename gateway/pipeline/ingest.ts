@@ -4,7 +4,21 @@ import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/stored-event.js';
 import type { IntakeGate } from './intake-gate.js';
 import { canonicalJson, validateEnvelope } from './envelope.js';
+import { recordTooLarge } from './record-size.js';
 import { routeTopic, type RoutingConfig } from './routing.js';
+
+/** One event as a source decoded it. */
+export interface Submission {
+  /** The decoded JSON value (validated here). */
+  value: unknown;
+  /**
+   * The exact JSON text of `value.payload` as sent: stored instead of re-serialising the decoded
+   * payload, so every member and number reaches Kafka as the sender wrote it (I-JSON, RFC 7493).
+   */
+  payloadJson?: string;
+  /** Problems the source's decoder found (duplicate names, ...): the event is rejected with them. */
+  errors?: readonly FieldError[];
+}
 
 export type Outcome =
   | { status: 'accepted'; eventId: string; seq: number }
@@ -18,10 +32,16 @@ export type Outcome =
 export class Ingest {
   constructor(
     private readonly config: RoutingConfig,
-    private readonly deps: { commit: GroupCommit; budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'>; gate?: Pick<IntakeGate, 'admit'> },
+    private readonly deps: {
+      commit: GroupCommit;
+      budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'>;
+      /** The producer's `message.max.bytes`: an event whose record can never fit is refused here (`event_too_large`). */
+      maxRecordBytes?: number;
+      gate?: Pick<IntakeGate, 'admit'>;
+    },
   ) {}
 
-  async submit(inputs: readonly unknown[]): Promise<Outcome[]> {
+  async submit(inputs: readonly Submission[]): Promise<Outcome[]> {
     // Backpressure first, once per request: while intake is paused a request costs no validation
     // and changes nothing; a request admitted is taken whole.
     this.deps.gate?.admit();
@@ -30,14 +50,22 @@ export class Ingest {
     const records: WalRecord[] = [];
     const at: number[] = [];
     for (let i = 0; i < inputs.length; i++) {
-      const v = validateEnvelope(inputs[i]);
+      const input = inputs[i]!;
+      const v = input.errors?.length ? { ok: false as const, errors: [...input.errors] } : validateEnvelope(input.value);
       if (!v.ok) {
-        const id = (inputs[i] as { eventId?: unknown } | null)?.eventId;
+        // A duplicated eventId has no one value to name the event by.
+        const id = v.errors.some((e) => e.path === '$.eventId' && e.code === 'duplicate_name') ? undefined : (input.value as { eventId?: unknown } | null)?.eventId;
         outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: v.errors };
         continue;
       }
       const e = v.event;
-      records.push({ eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e) });
+      const record = { eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e, input.payloadJson) };
+      const tooLarge = this.deps.maxRecordBytes === undefined ? undefined : recordTooLarge(e, record.body, this.deps.maxRecordBytes);
+      if (tooLarge) {
+        outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [tooLarge] };
+        continue;
+      }
+      records.push(record);
       at.push(i);
     }
     if (records.length > 0) {

@@ -12,15 +12,24 @@ export const DeliveryLedgerConfigSchema = z.strictObject({
 });
 export type DeliveryLedgerConfig = z.infer<typeof DeliveryLedgerConfigSchema>;
 
-/** Where an event stands, for GET /v1/events/{id}. */
+/**
+ * Where an event stands, for GET /v1/events/{id}: `accepted` (durable in the WAL, not yet confirmed
+ * by Kafka), `forwarded` (Kafka confirmed it: partition and offset while remembered), or
+ * `dead_lettered` (Kafka refused it for good: `error` is librdkafka's, e.g. ERR_MSG_SIZE_TOO_LARGE).
+ */
 export interface EventStatus {
-  status: 'accepted' | 'forwarded';
+  status: 'accepted' | 'forwarded' | 'dead_lettered';
   seq: number;
   topic: string;
   partition?: number;
   offset?: number;
   /** ISO 8601, UTC. */
   receivedAt: string;
+  /** For `dead_lettered`: the error Kafka gave and when (ISO 8601, UTC). */
+  error?: { code: string; message: string };
+  failedAt?: string;
+  /** For `dead_lettered`: the seq it was re-driven as, if it was. */
+  redrivenSeq?: number;
 }
 
 /**
@@ -41,7 +50,7 @@ export class DeliveryLedger {
 
   constructor(
     private readonly config: DeliveryLedgerConfig,
-    private readonly deps: { wal: Pick<Wal, 'loadDelivery' | 'saveDelivery' | 'lastSeq' | 'receivedAt' | 'findEvent'>; log: Logger },
+    private readonly deps: { wal: Pick<Wal, 'loadDelivery' | 'saveDelivery' | 'lastSeq' | 'receivedAt' | 'findEvent' | 'deadLetters'>; log: Logger },
   ) {
     const saved = deps.wal.loadDelivery();
     this.tracker = new DeliveryTracker(saved.cursor, saved.ahead);
@@ -92,6 +101,19 @@ export class DeliveryLedger {
     const e = this.deps.wal.findEvent(eventId);
     if (!e) return undefined;
     const delivered = this.tracker.isDelivered(e.seq);
+    // A finished row is either confirmed by Kafka or dead-lettered: only the dead-letter store tells which.
+    const dead = delivered ? this.deps.wal.deadLetters.list(e.seq - 1, 1)[0] : undefined;
+    if (dead?.seq === e.seq) {
+      return {
+        status: 'dead_lettered',
+        seq: e.seq,
+        topic: e.topic,
+        receivedAt: new Date(e.receivedAt).toISOString(),
+        error: dead.error,
+        failedAt: dead.failedAt,
+        ...(dead.redrivenSeq !== undefined ? { redrivenSeq: dead.redrivenSeq } : {}),
+      };
+    }
     return {
       status: delivered ? 'forwarded' : 'accepted',
       seq: e.seq,

@@ -70,6 +70,14 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
       else assert.equal(d.error.code, 'ERR_MSG_SIZE_TOO_LARGE', `${d.eventId}: ${d.error.code}`);
     }
     const codes = new Set(list.items.map((d) => d.error.code as string));
+    // What GET /v1/events/{id} says of a dead letter: dead_lettered, with Kafka's error (never "forwarded").
+    for (const d of list.items) {
+      const s = (await (await fetch(`${gateway.url}/v1/events/${d.eventId}`)).json()) as Record<string, any>;
+      assert.equal(s.status, 'dead_lettered', d.eventId);
+      assert.deepEqual(s.error, d.error, d.eventId);
+    }
+    const good = (await (await fetch(`${gateway.url}/v1/events/${topic}-0`)).json()) as Record<string, any>;
+    assert.equal(good.status, 'forwarded');
     const one = (await (await fetch(`${gateway.adminUrl}/admin/dead-letters/${list.items[0]!.seq}`)).json()) as Record<string, any>;
     assert.equal(one.event.eventId, list.items[0]!.eventId, 'a dead letter keeps the whole event');
     assert.equal((await gateway.ready()).deadLetters.open, poison.length);

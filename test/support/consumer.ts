@@ -8,6 +8,8 @@ export interface ConsumedRecord {
   offset: number;
   key: string;
   value: Record<string, any>;
+  /** The value's bytes as Kafka holds them. */
+  valueBytes: Buffer;
   headers: Record<string, string>;
 }
 
@@ -75,6 +77,7 @@ function toRecord(m: Kafka.Message): ConsumedRecord {
     offset: m.offset,
     key: m.key ? m.key.toString() : '',
     value: JSON.parse(m.value!.toString()) as Record<string, any>,
+    valueBytes: m.value!,
     headers,
   };
 }

@@ -11,5 +11,14 @@ export const HttpConfigSchema = z.strictObject({
   maxBodyBytes: z.number().int().positive().default(4 * 1024 * 1024),
   /** Most events in one request: more get 413 `too_many_events`. */
   maxEventsPerRequest: z.number().int().positive().default(10_000),
+  /** Deepest nesting of one event (the event object is level 1): deeper events are rejected alone (`too_deep`). */
+  maxJsonDepth: z.number().int().min(2).max(10_000).default(64),
+  /** A request's headers must arrive within this time (ms) of its first byte, else 408 `request_timeout`. */
+  headersTimeoutMs: z.number().int().positive().default(10_000),
+  /** A whole request (headers and body) must arrive within this time (ms), else 408 `request_timeout`. */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
+}).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+  path: ['headersTimeoutMs'],
+  message: 'must not exceed http.requestTimeoutMs',
 });
 export type HttpConfig = z.infer<typeof HttpConfigSchema>;

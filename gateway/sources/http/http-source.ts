@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../errors.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import type { HttpConfig } from './http-config.js';
+import { answerClientError } from './client-error.js';
 import { sendError, statusOf } from './respond.js';
 import { dispatch, type Route } from './router.js';
 
@@ -17,6 +19,8 @@ export class HttpSource {
   readonly name = 'http';
   private readonly server: Server;
   private inFlight = 0;
+  /** The last request started on each connection (see `handle`). */
+  private readonly lastOnSocket = new WeakMap<Duplex, Promise<void>>();
   private stopping = false;
   private idle: (() => void) | undefined;
   private addressInfo: AddressInfo | undefined;
@@ -26,7 +30,17 @@ export class HttpSource {
     private readonly config: HttpConfig,
     private readonly deps: { routes: readonly Route[]; log: Logger },
   ) {
-    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => this.handle(req, res));
+    this.server = createServer(
+      {
+        keepAliveTimeout: 65_000,
+        headersTimeout: config.headersTimeoutMs,
+        requestTimeout: config.requestTimeoutMs,
+        // How often Node checks those timeouts (its default, 30 s, would stretch them by as much).
+        connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
+      },
+      (req, res) => this.handle(req, res),
+    );
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
     this.stop = stopOnce((deadline) => this.close(deadline), (err) => deps.log.error({ err }, 'http source failed to stop'));
   }
 
@@ -68,14 +82,30 @@ export class HttpSource {
     return outcome;
   }
 
+  /**
+   * Requests on one connection run one after another: with pipelining Node would start the next
+   * before the previous has answered, and a GET could then report a status older than the 202
+   * that precedes its answer on the wire.
+   */
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.inFlight++;
+    const socket = req.socket;
+    const previous = this.lastOnSocket.get(socket);
+    const run = previous ? previous.then(() => this.serve(req, res)) : this.serve(req, res);
+    this.lastOnSocket.set(socket, run);
+    void run.finally(() => {
+      if (this.lastOnSocket.get(socket) === run) this.lastOnSocket.delete(socket);
+      if (--this.inFlight === 0 && this.idle) this.idle();
+    });
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.stopping) res.setHeader('connection', 'close');
     const work =
       this.stopping && req.method !== 'GET'
         ? Promise.reject(new GatewayError('shutting_down', 'the gateway is shutting down; retry against another instance or later'))
         : dispatch(this.deps.routes, req, res);
-    work
+    return work
       .catch((err) => {
         const status = statusOf(err);
         if (status >= 500 && status !== 503) this.deps.log.error({ err, url: req.url }, 'request failed');
@@ -85,9 +115,6 @@ export class HttpSource {
           req.resume();
         }
         if (!res.headersSent) sendError(res, err);
-      })
-      .finally(() => {
-        if (--this.inFlight === 0 && this.idle) this.idle();
       });
   }
 }

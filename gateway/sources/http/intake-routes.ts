@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GatewayError } from '../../errors.js';
-import type { Ingest } from '../../pipeline/ingest.js';
+import type { Ingest, Outcome } from '../../pipeline/ingest.js';
 import type { EventStatus } from '../../wal/delivery-ledger.js';
 import type { HttpConfig } from './http-config.js';
 import { bodyFormat, parseEvents } from './parse-events.js';
@@ -17,7 +17,7 @@ export interface IntakeDeps {
 /**
  * `POST /v1/events` (one event, an array, or NDJSON; per-event outcomes in request order, answered
  * only after the accepted ones are durable: 202 all accepted or duplicate, 200 mixed, 422 all
- * rejected) and `GET /v1/events/{eventId}`.
+ * rejected; 413 when every one was rejected only for `event_too_large`) and `GET /v1/events/{eventId}`.
  */
 export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
   return [
@@ -37,7 +37,7 @@ export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
 async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const format = bodyFormat(req.headers['content-type']);
   const body = await readBody(req, config.maxBodyBytes);
-  const items = parseEvents(body, format, config.maxEventsPerRequest);
+  const items = parseEvents(body, format, { maxEvents: config.maxEventsPerRequest, maxDepth: config.maxJsonDepth });
   const results = await deps.ingest.submit(items);
   let accepted = 0;
   let duplicates = 0;
@@ -46,6 +46,10 @@ async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMes
     else if (r.status === 'duplicate') duplicates++;
   }
   const rejected = results.length - accepted - duplicates;
-  const status = rejected === 0 ? 202 : rejected === results.length ? 422 : 200;
+  const status = rejected === 0 ? 202 : rejected < results.length ? 200 : allTooLarge(results) ? 413 : 422;
   sendJson(res, status, { accepted, duplicates, rejected, results });
+}
+
+function allTooLarge(results: readonly Outcome[]): boolean {
+  return results.every((r) => r.status === 'rejected' && r.errors.every((e) => e.code === 'event_too_large'));
 }

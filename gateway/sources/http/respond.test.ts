@@ -28,7 +28,7 @@ function answer(err: unknown) {
 describe('error responses: the one mapping from domain errors to HTTP', () => {
   it('maps every error code to the status of its kind', () => {
     const expected: Record<string, number> = {
-      invalid: 400, too_large: 413, unsupported: 415, unauthorized: 401, forbidden: 403, not_found: 404, method_not_allowed: 405,
+      invalid: 400, too_large: 413, headers_too_large: 431, timeout: 408, unsupported: 415, unauthorized: 401, forbidden: 403, not_found: 404, method_not_allowed: 405,
       conflict: 409, unavailable: 503, shutting_down: 503, internal: 500,
     };
     for (const [code, kind] of Object.entries(ERROR_CODES)) {

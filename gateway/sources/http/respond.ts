@@ -1,10 +1,12 @@
-import type { ServerResponse } from 'node:http';
+import { STATUS_CODES, type ServerResponse } from 'node:http';
 import { GatewayError, type ErrorKind } from '../../errors.js';
 
 /** HTTP status of each error kind: the one mapping from domain errors to HTTP. */
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
   too_large: 413,
+  headers_too_large: 431,
+  timeout: 408,
   unsupported: 415,
   unauthorized: 401,
   forbidden: 403,
@@ -47,4 +49,20 @@ export function sendError(res: ServerResponse, err: unknown): void {
   if (err.allowed) headers.allow = err.allowed.join(', ');
   if (status === 401) headers['www-authenticate'] = 'Bearer'; // RFC 6750 section 3
   sendJson(res, status, { error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) } }, headers);
+}
+
+/**
+ * The same answer as `sendError`, as the raw bytes of an HTTP/1.1 response that closes the
+ * connection: for errors met before Node made a response object (see client-error.ts).
+ */
+export function rawErrorResponse(err: GatewayError): string {
+  const status = STATUS[err.kind];
+  const body = JSON.stringify({ error: { code: err.code, message: err.message } });
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+    'content-type: application/json; charset=utf-8\r\n' +
+    `content-length: ${Buffer.byteLength(body)}\r\n` +
+    'connection: close\r\n\r\n' +
+    body
+  );
 }

@@ -1,0 +1,46 @@
+import type { FieldError } from '../errors.js';
+import type { Envelope } from './envelope.js';
+
+/**
+ * Bytes a Kafka record needs besides its key, value and header strings, at most: the record
+ * batch header (61 bytes, Kafka protocol RecordBatch v2), a record's own varint fields (36 bytes:
+ * librdkafka's RD_KAFKAP_MESSAGE_V2_MAX_OVERHEAD), and per header two length varints (10 bytes).
+ */
+const BATCH_OVERHEAD = 61;
+const RECORD_OVERHEAD = 36;
+const PER_HEADER = 10;
+/** The headers the forwarder adds (sinks/kafka/record-encoder.ts), with the longest values it can give them. */
+const HEADER_NAMES = ['event-id', 'event-type', 'event-version', 'correlation-id', 'traceparent', 'gateway-id', 'gateway-seq'];
+const FIXED_HEADER_BYTES = HEADER_NAMES.reduce((n, name) => n + name.length + PER_HEADER, 0) + 10 /* version */ + 64 /* gateway id */ + 20 /* seq */;
+
+/**
+ * Pure: an upper bound, in bytes, of the Kafka record that will carry this event (value = `body`,
+ * key = aggregateId, the forwarder's headers), to compare with the producer's `message.max.bytes`.
+ */
+export function recordBytesAtMost(e: Envelope, body: string): number {
+  return (
+    BATCH_OVERHEAD +
+    RECORD_OVERHEAD +
+    FIXED_HEADER_BYTES +
+    Buffer.byteLength(body) +
+    Buffer.byteLength(e.aggregateId) +
+    Buffer.byteLength(e.eventId) +
+    Buffer.byteLength(e.type) +
+    (e.correlationId === undefined ? 0 : Buffer.byteLength(e.correlationId)) +
+    (e.traceparent?.length ?? 0)
+  );
+}
+
+/**
+ * Pure: the error for an event whose record could never be sent (librdkafka refuses a record over
+ * `message.max.bytes` with ERR_MSG_SIZE_TOO_LARGE, so it would only be dead-lettered), or undefined.
+ */
+export function recordTooLarge(e: Envelope, body: string, maxRecordBytes: number): FieldError | undefined {
+  const bytes = recordBytesAtMost(e, body);
+  if (bytes <= maxRecordBytes) return undefined;
+  return {
+    path: '$',
+    code: 'event_too_large',
+    message: `the event's Kafka record would take up to ${bytes} bytes; the producer's message.max.bytes is ${maxRecordBytes}`,
+  };
+}
