@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { stopOnce, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
 import { DeliveryTracker } from './delivery-tracker.js';
+import { RecentDeliveries } from './recent-deliveries.js';
 import type { Wal } from './wal.js';
 
 export const DeliveryLedgerConfigSchema = z.strictObject({
@@ -32,7 +33,7 @@ export interface EventStatus {
 export class DeliveryLedger {
   readonly name = 'delivery';
   private readonly tracker: DeliveryTracker;
-  private readonly recent = new Map<number, { partition: number; offset: number }>();
+  private readonly recent: RecentDeliveries;
   private savedCursor: number;
   private mustSave = false;
   private saveFailures = 0;
@@ -45,6 +46,7 @@ export class DeliveryLedger {
   ) {
     const saved = deps.wal.loadDelivery();
     this.tracker = new DeliveryTracker(saved.cursor, saved.ahead);
+    this.recent = new RecentDeliveries(config.recentDeliveries);
     this.savedCursor = saved.cursor;
     this.stop = stopOnce(
       () => {
@@ -81,10 +83,7 @@ export class DeliveryLedger {
   /** Kafka confirmed `seq` at this partition/offset (or a dead letter finished it: no position). */
   finish(seq: number, position?: { partition: number; offset: number }): void {
     this.tracker.complete(seq);
-    if (position && this.config.recentDeliveries > 0) {
-      this.recent.set(seq, position);
-      if (this.recent.size > this.config.recentDeliveries) this.recent.delete(this.recent.keys().next().value!);
-    }
+    if (position) this.recent.set(seq, position.partition, position.offset);
   }
 
   /** Where the event stands, or undefined when the WAL no longer holds it. */
