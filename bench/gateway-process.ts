@@ -52,6 +52,7 @@ export interface ReadyReport {
   kafka: { bus: 'embedded' | 'external'; bootstrap: string; connected: boolean; warning?: string };
   commit: Record<string, unknown>;
   http: { inFlightRequests: number; stopping: boolean };
+  eventLoop: { delayMs: { windowMs: number; p50Ms: number; p99Ms: number; maxMs: number; worstMs: number; worstAt: string | null } };
 }
 
 /** Children still running, killed if this process exits first (so none outlives a failed test or bench). */

@@ -4,6 +4,7 @@ import { deadLetterRoutes } from './admin/dead-letter-routes.js';
 import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Ingest } from './pipeline/ingest.js';
 import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
@@ -60,6 +61,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   const fatal = new Promise<{ err: Error; origin: string }>((resolve) => (reportFatal = resolve));
 
   try {
+    const eventLoop = await run(new EventLoopMonitor());
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
@@ -110,7 +112,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         }),
       ],
     });
-    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http];
+    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http, eventLoop];
     await run(http);
     const address = http.address!;
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
