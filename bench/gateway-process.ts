@@ -36,6 +36,10 @@ export interface ReadyReport {
     resumeBelow: { pendingEvents: number; usedBytes: number };
     pauses: number;
     resumes: number;
+    pendingAgeMsAtCheck: number;
+    drainMs: number;
+    forwardRatePerSec: number;
+    maxPendingAgeMs: number;
   };
   deadLetters: { open: number };
   forwarder: {

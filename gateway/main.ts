@@ -65,7 +65,9 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
-    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log }));
+    // Kafka takes events now (for the backlog-age budget); known once the forwarder is built.
+    let forwarding = () => false;
+    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log, forwarding: () => forwarding() }));
 
     const embedded = config.kafka.brokers.length === 0;
     let bootstrap = config.kafka.brokers.join(',');
@@ -94,6 +96,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }) }),
     );
 
+    forwarding = () => producer.ready && forwarder?.breakerState === 'closed';
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
     const ingest = new Ingest(config.routing, { commit, budget });

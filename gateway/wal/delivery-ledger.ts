@@ -71,6 +71,11 @@ export class DeliveryLedger {
     return this.savedCursor;
   }
 
+  /** Rows finished so far, counted by seq (increases with every delivery report; no query). */
+  get finishedEvents(): number {
+    return this.tracker.cursor + this.tracker.aheadCount;
+  }
+
   /** Rows in the WAL not yet finished (no query). */
   get pendingEvents(): number {
     return this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
@@ -120,9 +125,14 @@ export class DeliveryLedger {
     }
   }
 
+  /** When the oldest unfinished event was received (epoch ms; one primary-key read), or undefined when none is pending. */
+  oldestPendingReceivedAt(): number | undefined {
+    return this.pendingEvents > 0 ? this.deps.wal.receivedAt(this.tracker.cursor + 1) : undefined;
+  }
+
   health(): ComponentHealth {
     const pendingEvents = this.pendingEvents;
-    const oldest = pendingEvents > 0 ? this.deps.wal.receivedAt(this.tracker.cursor + 1) : undefined;
+    const oldest = this.oldestPendingReceivedAt();
     return {
       deliveredCursor: this.tracker.cursor,
       savedCursor: this.savedCursor,
