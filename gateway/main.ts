@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
 import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
+import { Bulkheads } from './pipeline/bulkheads.js';
 import { Ingest } from './pipeline/ingest.js';
 import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
@@ -99,7 +100,8 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     forwarding = () => producer.ready && forwarder?.breakerState === 'closed';
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
-    const ingest = new Ingest(config.routing, { commit, budget });
+    const bulkheads = new Bulkheads(config.bulkheads);
+    const ingest = new Ingest(config.routing, { commit, budget, bulkheads });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
     let health: HealthSource[] = [];
@@ -115,7 +117,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         }),
       ],
     });
-    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http, eventLoop];
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, forwarder, producer, commit, http, eventLoop];
     await run(http);
     const address = http.address!;
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LogConfigSchema } from '../log.js';
+import { BulkheadsConfigSchema } from '../pipeline/bulkheads.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
 import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
@@ -24,6 +25,7 @@ export const GatewayConfigSchema = z
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
+    bulkheads: BulkheadsConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
       delivery: DeliveryLedgerConfigSchema.prefault({}),
       retention: RetentionConfigSchema.prefault({}),
