@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
-export const STEPS = ['L1', 'L2', 'L3', 'S1', 'S2', 'S3', 'S4', 'S5'] as const;
+export const STEPS = ['L1', 'L2', 'L3', 'S1', 'S2', 'S3', 'S4', 'S5', 'P1', 'P2'] as const;
 export type Step = (typeof STEPS)[number];
 
 const sizes = z.strictObject({
@@ -19,18 +19,22 @@ const sizes = z.strictObject({
   s4Backlog: z.number().int().positive(),
   /** S5: how long the fixed load is offered. */
   s5DurationMs: z.number().int().positive(),
+  /** P1: events rsyslog forwards with its memory-first queue. */
+  p1Events: z.number().int().positive(),
+  /** P2: events rsyslog forwards with its durable disk queue (about 1,000-2,000 events/s). */
+  p2Events: z.number().int().positive(),
 });
 export type BenchSizes = z.infer<typeof sizes>;
 
 /** `--quick`: an admin's check, under a minute. Figures are noisier; S4's backlog is smaller. */
 export const QUICK: BenchSizes = {
   l1Rows: 200_000, l2Records: 50_000, l3Requests: 10_000,
-  s1Events: 50_000, s2Events: 10_000, s4Backlog: 50_000, s5DurationMs: 3_000,
+  s1Events: 50_000, s2Events: 10_000, s4Backlog: 50_000, s5DurationMs: 3_000, p1Events: 50_000, p2Events: 5_000,
 };
 /** The full run: under ten minutes; S4 drains the 1,000,000-event backlog the issue asks for. */
 export const FULL: BenchSizes = {
   l1Rows: 1_000_000, l2Records: 1_000_000, l3Requests: 200_000,
-  s1Events: 1_000_000, s2Events: 200_000, s4Backlog: 1_000_000, s5DurationMs: 20_000,
+  s1Events: 1_000_000, s2Events: 200_000, s4Backlog: 1_000_000, s5DurationMs: 20_000, p1Events: 200_000, p2Events: 20_000,
 };
 
 export const BenchConfigSchema = z.strictObject({

@@ -36,6 +36,10 @@ export interface ReadyReport {
     resumeBelow: { pendingEvents: number; usedBytes: number };
     pauses: number;
     resumes: number;
+    pendingAgeMsAtCheck: number;
+    drainMs: number;
+    forwardRatePerSec: number;
+    maxPendingAgeMs: number;
   };
   deadLetters: { open: number };
   forwarder: {
@@ -54,6 +58,7 @@ export interface ReadyReport {
   problems?: string[];
   commit: Record<string, unknown>;
   http: { inFlightRequests: number; stopping: boolean };
+  eventLoop: { delayMs: { windowMs: number; p50Ms: number; p99Ms: number; maxMs: number; worstMs: number; worstAt: string | null } };
 }
 
 /** Children still running, killed if this process exits first (so none outlives a failed test or bench). */

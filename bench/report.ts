@@ -44,7 +44,8 @@ export interface BenchResult {
     L2?: { eventsPerSec: number; loadAvg: number };
     L3?: { requestsPerSec: number; eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
   };
-  scenarios: Partial<Record<'S1' | 'S2' | 'S4' | 'S5', ScenarioFigures>> & { S3?: { skipped: string } };
+  /** P1, P2: the peer (rsyslog + omkafka), skipped where it is not installed or on the embedded bus. */
+  scenarios: Partial<Record<'S1' | 'S2' | 'S4' | 'S5', ScenarioFigures>> & { S3?: { skipped: string } } & Partial<Record<'P1' | 'P2', ScenarioFigures | { skipped: string }>>;
 }
 
 /** The table for people: one line per baseline and scenario. */
@@ -62,9 +63,10 @@ export function formatTable(r: BenchResult): string {
   if (b.L3) rows.push(['L3 bare node:http (1 ev/req)', fmt(b.L3.eventsPerSec), '', lat(b.L3.ackLatencyMs), '', '', '', String(b.L3.loadAvg)]);
   const names: Record<string, string> = {
     S1: 'S1 HTTP, 100 ev/request', S2: 'S2 HTTP, 1 ev/request', S3: 'S3 FIX session', S4: 'S4 drain WAL backlog', S5: 'S5 S2 at half its max',
+    P1: 'P1 rsyslog+omkafka, memory queue', P2: 'P2 rsyslog+omkafka, disk queue',
   };
   const skipped: string[] = [];
-  for (const id of ['S1', 'S2', 'S3', 'S4', 'S5'] as const) {
+  for (const id of ['S1', 'S2', 'S3', 'S4', 'S5', 'P1', 'P2'] as const) {
     const s = r.scenarios[id];
     if (!s) continue;
     if ('skipped' in s) {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchConfigSchema, FULL, QUICK, STEPS, type BenchConfig } from './bench-config.js';
+import { RSYSLOG_INSTALL } from './peers/rsyslog-peer.js';
 import { formatTable, type BenchResult } from './report.js';
 import { runSuite } from './suite.js';
 
@@ -13,7 +14,7 @@ table and writes JSON to <out>/<timestamp>.json. Needs the build (npm run build)
 
   --quick                 an admin's check, under a minute (smaller sizes, S4 backlog 50,000)
   --brokers LIST          real Kafka bootstrap; default $KAFKA_BROKERS, else the embedded bus
-  --only LIST             some of ${STEPS.join(',')} (S5 needs S2)
+  --only LIST             some of ${STEPS.join(',')} (S5 needs S2; P1, P2 the rsyslog peer: a real broker and rsyslog: ${RSYSLOG_INSTALL})
   --wal-dir DIR           where WALs go (the disk under test); default the OS temp dir
   --synchronous MODE      full (default) or normal, for the gateway and L1 alike
   --out DIR               default bench/results

@@ -8,6 +8,7 @@ import { describeMachine } from './machine.js';
 import { round } from './percentiles.js';
 import type { BenchResult, MeasuredFigures, ScenarioFigures } from './report.js';
 import { runDrainScenario } from './scenarios/drain-scenario.js';
+import { rsyslogMissing, rsyslogPeer } from './peers/rsyslog-peer.js';
 import { runHttpScenario } from './scenarios/http-scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-context.js';
 
@@ -112,6 +113,20 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
   if (has('S4')) {
     const s = await step(`S4 drain of a ${sizes.s4Backlog}-event backlog`, () => runDrainScenario(ctx, sizes.s4Backlog));
     result.scenarios.S4 = ratio(s, 'L2');
+  }
+  // The peer: the same events through rsyslog + omkafka into the same broker, after L2 (its baseline).
+  const peers = [['P1', 'memory', sizes.p1Events], ['P2', 'durable', sizes.p2Events]] as const;
+  for (const [id, queue, events] of peers) {
+    if (!has(id)) continue;
+    const missing = config.brokers ? rsyslogMissing() : 'needs a real broker (KAFKA_BROKERS)';
+    if (missing) {
+      result.scenarios[id] = { skipped: missing };
+      continue;
+    }
+    const s = await step(`${id} rsyslog + omkafka, ${queue} queue, ${events} events`, () =>
+      rsyslogPeer({ brokers: config.brokers, topic: `bench-${ctx.runId}-${id}`, events, queue }),
+    );
+    result.scenarios[id] = ratio(s, 'L2');
   }
   result.machine.finishedAt = new Date().toISOString();
   result.machine.loadAvgAtEnd = round(loadavg()[0]!);

@@ -73,6 +73,7 @@ export const ERROR_CODES = {
   wal_unavailable: 'unavailable',
   intake_paused: 'unavailable',
   dead_letter_not_recorded: 'unavailable',
+  class_queue_full: 'unavailable',
   shutting_down: 'shutting_down',
   internal_error: 'internal',
 } as const satisfies Record<string, ErrorKind>;

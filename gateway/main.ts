@@ -9,7 +9,9 @@ import { replayRoutes } from './admin/replay-routes.js';
 import { walStats, walStatsRoutes } from './admin/wal-stats-routes.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
+import { Bulkheads } from './pipeline/bulkheads.js';
 import { Ingest } from './pipeline/ingest.js';
 import { IntakeGate } from './pipeline/intake-gate.js';
 import { EmbeddedBus, EMBEDDED_BUS_STALE_WAL, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
@@ -69,10 +71,13 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   const fatal = new Promise<{ err: Error; origin: string }>((resolve) => (reportFatal = resolve));
 
   try {
+    const eventLoop = await run(new EventLoopMonitor());
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
-    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log }));
+    // Kafka takes events now (for the backlog-age budget); known once the forwarder is built.
+    let forwarding = () => false;
+    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log, forwarding: () => forwarding() }));
     const walHeldEvents = wal.lastSeq > 0;
 
     const embedded = config.kafka.brokers.length === 0;
@@ -103,11 +108,13 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }) }),
     );
 
+    forwarding = () => producer.ready && forwarder?.breakerState === 'closed';
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
     const gate = new IntakeGate({ log, retryAfterSeconds: config.wal.budget.retryAfterSeconds });
     const maxRecordBytes = Number(config.kafka.producer['message.max.bytes'] ?? 1_000_000);
-    const ingest = new Ingest(config.routing, { commit, budget, gate, maxRecordBytes });
+    const bulkheads = new Bulkheads(config.bulkheads);
+    const ingest = new Ingest(config.routing, { commit, budget, gate, maxRecordBytes, bulkheads });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
     let health: HealthSource[] = [];
@@ -137,7 +144,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
     const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...probes] });
-    health = [wal, ledger, retention, budget, deadLetters, gate, forwarder, producer, commit, http, admin];
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, eventLoop];
     await run(http);
     const address = http.address!;
     const adminAt = admin.address!;

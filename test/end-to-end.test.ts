@@ -138,6 +138,8 @@ describe('end to end on the embedded bus', () => {
     assert.equal(ready.delivery.oldestPendingAgeMs, null);
     assert.equal(ready.wal.lastSeq, TOTAL + 100);
     assert.ok(ready.wal.usedBytes > 0);
+    const delay = ready.eventLoop.delayMs;
+    assert.ok(delay.p99Ms >= delay.p50Ms && delay.maxMs >= delay.p99Ms && delay.worstMs >= delay.maxMs, JSON.stringify(delay));
   });
 
   it('reports where a forwarded event is, and 404 for an unknown one', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AdminConfigSchema } from '../admin/admin-config.js';
 import { LogConfigSchema } from '../log.js';
+import { BulkheadsConfigSchema } from '../pipeline/bulkheads.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
 import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
@@ -26,6 +27,7 @@ export const GatewayConfigSchema = z
     http: HttpConfigSchema.prefault({}),
     admin: AdminConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
+    bulkheads: BulkheadsConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
       delivery: DeliveryLedgerConfigSchema.prefault({}),
       retention: RetentionConfigSchema.prefault({}),

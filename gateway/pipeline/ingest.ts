@@ -3,6 +3,7 @@ import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/stored-event.js';
 import type { IntakeGate } from './intake-gate.js';
+import { countByClass, type Bulkheads } from './bulkheads.js';
 import { canonicalJson, validateEnvelope } from './envelope.js';
 import { recordTooLarge } from './record-size.js';
 import { routeTopic, type RoutingConfig } from './routing.js';
@@ -19,6 +20,9 @@ export interface Submission {
   /** Problems the source's decoder found (duplicate names, ...): the event is rejected with them. */
   errors?: readonly FieldError[];
 }
+
+/** Events validated in one go before a large request yields the event loop. */
+const VALIDATE_SLICE = 250;
 
 export type Outcome =
   | { status: 'accepted'; eventId: string; seq: number }
@@ -38,6 +42,7 @@ export class Ingest {
       /** The producer's `message.max.bytes`: an event whose record can never fit is refused here (`event_too_large`). */
       maxRecordBytes?: number;
       gate?: Pick<IntakeGate, 'admit'>;
+      bulkheads?: Bulkheads;
     },
   ) {}
 
@@ -46,10 +51,23 @@ export class Ingest {
     // and changes nothing; a request admitted is taken whole.
     this.deps.gate?.admit();
     this.deps.budget?.admit();
+    const { bulkheads } = this.deps;
+    const ticket = bulkheads?.enter(countByClass(inputs, (type) => routeTopic(type, this.config), bulkheads.config));
+    try {
+      return await this.validateAndCommit(inputs);
+    } finally {
+      ticket?.leave();
+    }
+  }
+
+  private async validateAndCommit(inputs: readonly Submission[]): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
     for (let i = 0; i < inputs.length; i++) {
+      // A large request yields the event loop between slices, so small urgent requests are not held
+      // behind its whole validation (2,000 events hold it ~50 ms; see bulkheads).
+      if (i > 0 && i % VALIDATE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const input = inputs[i]!;
       const v = input.errors?.length ? { ok: false as const, errors: [...input.errors] } : validateEnvelope(input.value);
       if (!v.ok) {

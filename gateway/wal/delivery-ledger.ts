@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { stopOnce, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
 import { DeliveryTracker } from './delivery-tracker.js';
+import { RecentDeliveries } from './recent-deliveries.js';
 import type { Wal } from './wal.js';
 
 export const DeliveryLedgerConfigSchema = z.strictObject({
@@ -41,7 +42,7 @@ export interface EventStatus {
 export class DeliveryLedger {
   readonly name = 'delivery';
   private readonly tracker: DeliveryTracker;
-  private readonly recent = new Map<number, { partition: number; offset: number }>();
+  private readonly recent: RecentDeliveries;
   private savedCursor: number;
   private mustSave = false;
   private saveFailures = 0;
@@ -54,6 +55,7 @@ export class DeliveryLedger {
   ) {
     const saved = deps.wal.loadDelivery();
     this.tracker = new DeliveryTracker(saved.cursor, saved.ahead);
+    this.recent = new RecentDeliveries(config.recentDeliveries);
     this.savedCursor = saved.cursor;
     this.stop = stopOnce(
       () => {
@@ -78,6 +80,11 @@ export class DeliveryLedger {
     return this.savedCursor;
   }
 
+  /** Rows finished so far, counted by seq (increases with every delivery report; no query). */
+  get finishedEvents(): number {
+    return this.tracker.cursor + this.tracker.aheadCount;
+  }
+
   /** Rows in the WAL not yet finished (no query). */
   get pendingEvents(): number {
     return this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
@@ -90,10 +97,7 @@ export class DeliveryLedger {
   /** Kafka confirmed `seq` at this partition/offset (or a dead letter finished it: no position). */
   finish(seq: number, position?: { partition: number; offset: number }): void {
     this.tracker.complete(seq);
-    if (position && this.config.recentDeliveries > 0) {
-      this.recent.set(seq, position);
-      if (this.recent.size > this.config.recentDeliveries) this.recent.delete(this.recent.keys().next().value!);
-    }
+    if (position) this.recent.set(seq, position.partition, position.offset);
   }
 
   /** Where the event stands, or undefined when the WAL no longer holds it. */
@@ -143,9 +147,14 @@ export class DeliveryLedger {
     }
   }
 
+  /** When the oldest unfinished event was received (epoch ms; one primary-key read), or undefined when none is pending. */
+  oldestPendingReceivedAt(): number | undefined {
+    return this.pendingEvents > 0 ? this.deps.wal.receivedAt(this.tracker.cursor + 1) : undefined;
+  }
+
   health(): ComponentHealth {
     const pendingEvents = this.pendingEvents;
-    const oldest = pendingEvents > 0 ? this.deps.wal.receivedAt(this.tracker.cursor + 1) : undefined;
+    const oldest = this.oldestPendingReceivedAt();
     return {
       deliveredCursor: this.tracker.cursor,
       savedCursor: this.savedCursor,

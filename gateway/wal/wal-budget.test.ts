@@ -50,6 +50,20 @@ describe('WAL budget: when intake pauses (pure)', () => {
     assert.equal(pauseReason(f(100, 1000, true), c, undefined), 'disk_full');
   });
 
+  it('paces intake by the backlog\'s age only while Kafka takes events', () => {
+    const aged = WalBudgetConfigSchema.parse({ maxPendingAgeMs: 1000, resumeAtPercent: 50 });
+    const g = (pendingAgeMs: number, forwarding: boolean) => ({ pendingEvents: 10, bytes: 0, diskFull: false, pendingAgeMs, forwarding });
+    assert.equal(pauseReason(g(999, true), aged, undefined), undefined);
+    assert.equal(pauseReason(g(1000, true), aged, undefined), 'pending_age');
+    assert.equal(pauseReason(g(600, true), aged, 'pending_age'), 'pending_age', 'held until below the resume mark');
+    assert.equal(pauseReason(g(499, true), aged, 'pending_age'), undefined);
+    assert.equal(pauseReason(g(60_000, false), aged, undefined), undefined, 'during an outage the WAL buffers');
+    assert.equal(pauseReason(g(60_000, true), c, undefined), undefined, 'off by default');
+    const drain = { pendingEvents: 10, bytes: 0, diskFull: false, pendingAgeMs: 10, forwarding: true };
+    assert.equal(pauseReason({ ...drain, drainMs: 1000 }, aged, undefined), 'pending_age', 'a backlog that would take too long to forward');
+    assert.equal(pauseReason({ ...drain, drainMs: 999 }, aged, undefined), undefined);
+  });
+
   it('once paused, resumes only below the resume mark of both figures', () => {
     assert.equal(pauseReason(f(95), c, 'pending_events'), 'pending_events');
     assert.equal(pauseReason(f(90), c, 'pending_events'), 'pending_events');
