@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Ingest } from './pipeline/ingest.js';
+import { Router } from './pipeline/routing.js';
 import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
@@ -94,7 +95,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
 
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
-    const ingest = new Ingest(config.routing, { commit, budget });
+    const ingest = new Ingest({ catalogue: config.catalogue }, { commit, budget, router: new Router(config.routing) });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
     let health: HealthSource[] = [];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogConfigSchema } from '../log.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
+import { CatalogueConfigSchema } from '../pipeline/validate-event.js';
 import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
 import { PoisonTriageConfigSchema } from '../sinks/kafka/poison-triage.js';
@@ -23,6 +24,7 @@ export const GatewayConfigSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ -' })
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
+    catalogue: CatalogueConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
       delivery: DeliveryLedgerConfigSchema.prefault({}),

@@ -2,8 +2,10 @@ import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/stored-event.js';
+import { enrich, randomTraceIds, type TraceIds } from './enrich.js';
 import { canonicalJson, validateEnvelope } from './envelope.js';
-import { routeTopic, type RoutingConfig } from './routing.js';
+import type { Router } from './routing.js';
+import { validateCatalogueEvent, type CatalogueConfig } from './validate-event.js';
 
 export type Outcome =
   | { status: 'accepted'; eventId: string; seq: number }
@@ -11,13 +13,21 @@ export type Outcome =
   | { status: 'rejected'; eventId?: string; errors: FieldError[] };
 
 /**
- * The source-independent path of an event: admit, validate, route, commit to the WAL. Resolves with
- * one outcome per input, in input order, only after the accepted ones are durable.
+ * The source-independent path of an event: admit, validate (envelope, then the catalogue: payload,
+ * version, cross-field rules), upcast, enrich, route, commit to the WAL, where the lifecycle read
+ * model judges it in seq order. Resolves with one outcome per input, in input order, only after the
+ * accepted ones are durable. HTTP and FIX call `submit` alike.
  */
 export class Ingest {
   constructor(
-    private readonly config: RoutingConfig,
-    private readonly deps: { commit: GroupCommit; budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'> },
+    private readonly config: { catalogue: CatalogueConfig },
+    private readonly deps: {
+      commit: GroupCommit;
+      router: Pick<Router, 'route'>;
+      budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'>;
+      now?: () => number;
+      traceIds?: TraceIds;
+    },
   ) {}
 
   async submit(inputs: readonly unknown[]): Promise<Outcome[]> {
@@ -27,15 +37,18 @@ export class Ingest {
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
+    const now = this.deps.now ? this.deps.now() : Date.now();
     for (let i = 0; i < inputs.length; i++) {
       const v = validateEnvelope(inputs[i]);
-      if (!v.ok) {
+      const c = v.ok ? validateCatalogueEvent(v.event, this.config.catalogue, now) : v;
+      if (!c.ok) {
         const id = (inputs[i] as { eventId?: unknown } | null)?.eventId;
-        outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: v.errors };
+        outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: c.errors };
         continue;
       }
-      const e = v.event;
-      records.push({ eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e) });
+      const e = enrich(c.event, this.deps.traceIds ?? randomTraceIds);
+      const { topic } = this.deps.router.route(e);
+      records.push({ eventId: e.eventId, aggregateId: e.aggregateId, topic, body: canonicalJson(e), ...(c.fact ? { lifecycle: c.fact } : {}) });
       at.push(i);
     }
     if (records.length > 0) {
@@ -48,7 +61,8 @@ export class Ingest {
       this.deps.budget?.commitSucceeded();
       for (let j = 0; j < stored.length; j++) {
         const s = stored[j]!;
-        outcomes[at[j]!] = { status: s.duplicate ? 'duplicate' : 'accepted', eventId: records[j]!.eventId, seq: s.seq };
+        const eventId = records[j]!.eventId;
+        outcomes[at[j]!] = s.rejected ? { status: 'rejected', eventId, errors: s.rejected } : { status: s.duplicate ? 'duplicate' : 'accepted', eventId, seq: s.seq };
       }
     }
     return outcomes;

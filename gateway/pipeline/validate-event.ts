@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { CATALOGUE } from '../catalogue/catalogue.js';
 import { currentVersion, type CatalogueEntry, type Payload } from '../catalogue/catalogue-entry.js';
 import { crossFieldErrors } from '../catalogue/cross-field-rules.js';
+import { lifecycleFactOf } from '../catalogue/lifecycle-fact.js';
 import type { LifecycleFact } from '../catalogue/lifecycle-rules.js';
+import { upcast } from '../catalogue/upcast.js';
 import type { FieldError } from '../errors.js';
 import type { Envelope } from './envelope.js';
-import { upcast } from './upcast.js';
 import { fieldErrors } from './zod-issues.js';
 
 /** The `catalogue` section, owned by the pipeline: how events are checked against the catalogue. */
@@ -50,16 +51,6 @@ export function validateCatalogueEvent(e: Envelope, config: CatalogueConfig, now
   const payload = upcast(entry, e.version, parsed.data);
   const event = current.version === e.version ? e : { ...e, version: current.version, payload };
   return { ok: true, event, entry, fact: lifecycleFactOf(entry, payload) };
-}
-
-/** Pure: what a current-version payload of `entry` tells the lifecycle read model. */
-export function lifecycleFactOf(entry: CatalogueEntry, p: Payload): LifecycleFact {
-  return {
-    uti: p.uti as string,
-    action: entry.actionType,
-    ...(typeof p.executedAt === 'string' ? { executedAt: p.executedAt } : {}),
-    ...(typeof p.eventDate === 'string' ? { eventDate: p.eventDate } : {}),
-  };
 }
 
 function futureErrors(entry: CatalogueEntry, p: Payload, latest: number): FieldError[] {

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
 import { packAhead, unpackAhead } from './ahead-packing.js';
 import { DeadLetterStore } from './dead-letter-store.js';
+import { LifecycleStore } from './lifecycle-store.js';
 import { migrate } from './migrations.js';
 import type { AppendOutcome, StoredEvent, WalRecord } from './stored-event.js';
 
@@ -35,6 +36,8 @@ export class Wal {
   /** Events Kafka refused permanently (the same file): read here, written through the WAL's methods. */
   readonly deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'openCount'>;
   private readonly deadLetterStore: DeadLetterStore;
+  /** Each UTI's lifecycle state, judged and updated in the append transaction (rebuilt from the log when missing). */
+  readonly lifecycle: LifecycleStore;
   private readonly db: Database;
   private lastSeqValue: number;
   private readonly stmt: Record<
@@ -81,6 +84,7 @@ export class Wal {
     };
     this.deadLetterStore = new DeadLetterStore(db, { now: () => this.now() });
     this.deadLetters = this.deadLetterStore;
+    this.lifecycle = new LifecycleStore(db);
     // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, (this.stmt.cursor.get() as { seq: number }).seq);
@@ -95,7 +99,8 @@ export class Wal {
 
   /**
    * Appends in one transaction (one fsync with synchronous=full). Events whose eventId is already
-   * stored are not stored again and come back as duplicates with the original seq.
+   * stored are not stored again and come back as duplicates with the original seq. A record with a
+   * lifecycle fact that breaks its UTI's lifecycle is not stored: it comes back `rejected`.
    * Throws GatewayError `wal_disk_full` or `wal_unavailable`; then nothing of the batch is stored.
    */
   appendBatch(records: readonly WalRecord[]): AppendOutcome[] {
@@ -105,8 +110,14 @@ export class Wal {
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
         const seq = this.lastSeqValue + 1;
-        if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
+        // Judged against the state left by every earlier record, in seq order; a re-sent event is a duplicate, not a violation.
+        const rejected = r.lifecycle ? this.lifecycle.errors(r.lifecycle) : [];
+        if (rejected.length > 0) {
+          const original = this.findEvent(r.eventId);
+          out[i] = original ? { seq: original.seq, duplicate: true } : { seq: 0, duplicate: false, rejected };
+        } else if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
           this.lastSeqValue = seq;
+          if (r.lifecycle) this.lifecycle.apply(r.lifecycle, seq);
           out[i] = { seq, duplicate: false };
         } else {
           out[i] = { seq: this.findEvent(r.eventId)!.seq, duplicate: true };

@@ -1,4 +1,4 @@
-import type { CatalogueEntry, Payload } from '../catalogue/catalogue-entry.js';
+import type { CatalogueEntry, Payload } from './catalogue-entry.js';
 
 /**
  * Pure: a valid payload of `fromVersion` brought to the entry's current version by its upcasters,
