@@ -17,6 +17,7 @@ import { PoisonTriage } from './sinks/kafka/poison-triage.js';
 import { Reconciler } from './sinks/kafka/reconciler.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { intakeRoutes } from './sources/http/intake-routes.js';
+import { schemaRoutes } from './sources/http/schema-routes.js';
 import { DeliveryLedger } from './wal/delivery-ledger.js';
 import { GroupCommit } from './wal/group-commit.js';
 import { Retention } from './wal/retention.js';
@@ -103,6 +104,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       log,
       routes: [
         ...intakeRoutes(config.http, { ingest, statusOf: (id) => ledger.statusOf(id) }),
+        ...schemaRoutes(),
         ...healthRoutes({ gatewayId: config.gatewayId, sources: () => health }),
         ...deadLetterRoutes({
           list: (after, limit) => wal.deadLetters.list(after, limit),
