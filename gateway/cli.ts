@@ -7,6 +7,7 @@ import { createLogger } from './log.js';
 import { startGateway } from './main.js';
 
 const USAGE = `usage: edge-gateway [--config FILE]
+       edge-gateway check-config [--config FILE] [--explain EVENTS.json]
        edge-gateway bench [--quick] [--help]
 
 Runs the gateway. FILE defaults to config/edge-gateway.yaml when present, else the embedded
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
     // Loaded only here: the benchmark harness is no part of a running gateway.
     const { benchMain } = await import('../bench/run-bench.js');
     process.exit(await benchMain(process.argv.slice(3)));
+  }
+  if (process.argv[2] === 'check-config') {
+    const { checkConfigMain } = await import('./config/check-config.js');
+    process.exit(checkConfigMain(process.argv.slice(3), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }));
   }
   let args;
   try {
