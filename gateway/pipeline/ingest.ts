@@ -3,9 +3,9 @@ import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/stored-event.js';
 import { enrich, randomTraceIds, type TraceIds } from './enrich.js';
-import { canonicalJson, validateEnvelope } from './envelope.js';
+import { canonicalJson } from './envelope.js';
 import type { Router } from './routing.js';
-import { validateCatalogueEvent, type CatalogueConfig } from './validate-event.js';
+import { validateEvent, type CatalogueConfig } from './validate-event.js';
 
 export type Outcome =
   | { status: 'accepted'; eventId: string; seq: number }
@@ -39,8 +39,7 @@ export class Ingest {
     const at: number[] = [];
     const now = this.deps.now ? this.deps.now() : Date.now();
     for (let i = 0; i < inputs.length; i++) {
-      const v = validateEnvelope(inputs[i]);
-      const c = v.ok ? validateCatalogueEvent(v.event, this.config.catalogue, now) : v;
+      const c = validateEvent(inputs[i], this.config.catalogue, now);
       if (!c.ok) {
         const id = (inputs[i] as { eventId?: unknown } | null)?.eventId;
         outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: c.errors };

@@ -1,7 +1,6 @@
 import type { FieldError } from '../errors.js';
-import { validateEnvelope } from './envelope.js';
 import type { Router } from './routing.js';
-import { validateCatalogueEvent, type CatalogueConfig } from './validate-event.js';
+import { validateEvent, type CatalogueConfig } from './validate-event.js';
 
 /**
  * Pure (the clock is passed in): for each sample event, whether the gateway would take it (envelope
@@ -11,8 +10,7 @@ import { validateCatalogueEvent, type CatalogueConfig } from './validate-event.j
 export function explainRouting(events: readonly unknown[], deps: { router: Pick<Router, 'explain'>; catalogue: CatalogueConfig; now: number }): string[] {
   const lines: string[] = [];
   events.forEach((input, i) => {
-    const envelope = validateEnvelope(input);
-    const checked = envelope.ok ? validateCatalogueEvent(envelope.event, deps.catalogue, deps.now) : envelope;
+    const checked = validateEvent(input, deps.catalogue, deps.now);
     const id = (input as { eventId?: unknown } | null)?.eventId;
     lines.push(`event [${i}]${typeof id === 'string' ? ` ${id}` : ''}`);
     if (!checked.ok) {
@@ -20,7 +18,8 @@ export function explainRouting(events: readonly unknown[], deps: { router: Pick<
       return;
     }
     const e = checked.event;
-    const upcast = envelope.ok && envelope.event.version !== e.version ? ` (sent as v${envelope.event.version}, upcast)` : '';
+    const sent = (input as { version?: unknown }).version;
+    const upcast = sent !== e.version ? ` (sent as v${String(sent)}, upcast)` : '';
     lines.push(`  accepted: ${e.type} v${e.version}${upcast}, source ${e.source}, key ${e.aggregateId}`);
     for (const step of deps.router.explain(e)) {
       const at = step.rule.at.join('.');

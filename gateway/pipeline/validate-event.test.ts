@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { CATALOGUE } from '../catalogue/catalogue.js';
 import { samplePayload, SAMPLE_UTI } from '../catalogue/sample-events.js';
 import type { Envelope } from './envelope.js';
-import { validateCatalogueEvent, type CatalogueConfig } from './validate-event.js';
+import { validateCatalogueEvent, validateEvent, type CatalogueConfig } from './validate-event.js';
 
 const config: CatalogueConfig = { unknownTypes: 'reject', maxClockSkewMs: 300_000 };
 const NOW = Date.parse('2026-11-10T00:00:00Z');
@@ -106,5 +106,13 @@ describe('validateCatalogueEvent', () => {
   it('rejects a v1 valuation in the v2 shape and the reverse (versions are not mixed)', () => {
     assert.ok(!validateCatalogueEvent(envelope('ValuationReported', 1, samplePayload('ValuationReported', 2)), config, NOW).ok);
     assert.ok(!validateCatalogueEvent(envelope('ValuationReported', 2, samplePayload('ValuationReported', 1)), config, NOW).ok);
+  });
+
+  it('checks envelope and payload together, so every problem of an event is listed at once', () => {
+    const input = { ...envelope('TradeConfirmed', 1, { ...samplePayload('TradeConfirmed', 1), venue: 'x' }), occurredAt: 'yesterday' };
+    const r = validateEvent(input, config, NOW);
+    assert.deepEqual(codes(r), ['$.occurredAt invalid_format', '$.payload.venue invalid_mic']);
+    assert.deepEqual(codes(validateEvent({ ...input, version: 0 }, config, NOW)), ['$.version too_small'], 'no payload check without a usable version');
+    assert.ok(validateEvent(envelope('TradeConfirmed', 1, samplePayload('TradeConfirmed', 1)), config, NOW).ok);
   });
 });

@@ -6,7 +6,7 @@ import { lifecycleFactOf } from '../catalogue/lifecycle-fact.js';
 import type { LifecycleFact } from '../catalogue/lifecycle-rules.js';
 import { upcast } from '../catalogue/upcast.js';
 import type { FieldError } from '../errors.js';
-import type { Envelope } from './envelope.js';
+import { validateEnvelope, type Envelope } from './envelope.js';
 import { fieldErrors } from './zod-issues.js';
 
 /** The `catalogue` section, owned by the pipeline: how events are checked against the catalogue. */
@@ -51,6 +51,22 @@ export function validateCatalogueEvent(e: Envelope, config: CatalogueConfig, now
   const payload = upcast(entry, e.version, parsed.data);
   const event = current.version === e.version ? e : { ...e, version: current.version, payload };
   return { ok: true, event, entry, fact: lifecycleFactOf(entry, payload) };
+}
+
+/**
+ * Pure (the clock is passed in): one decoded event, from any source, checked whole: the envelope,
+ * then the catalogue. When the envelope fails but its type, version and payload are usable, the
+ * payload is checked too, so the sender sees every problem at once.
+ */
+export function validateEvent(input: unknown, config: CatalogueConfig, now: number): CatalogueResult {
+  const envelope = validateEnvelope(input);
+  if (envelope.ok) return validateCatalogueEvent(envelope.event, config, now);
+  const e = input as Partial<Envelope> | null;
+  const bad = new Set(envelope.errors.map((x) => x.path.split('.')[1]));
+  const usable = e !== null && typeof e === 'object' && CATALOGUE.has(String(e.type)) && !bad.has('type') && !bad.has('version') && !bad.has('payload');
+  if (!usable) return envelope;
+  const payload = validateCatalogueEvent(e as Envelope, config, now);
+  return { ok: false, errors: payload.ok ? envelope.errors : [...envelope.errors, ...payload.errors] };
 }
 
 function futureErrors(entry: CatalogueEntry, p: Payload, latest: number): FieldError[] {
