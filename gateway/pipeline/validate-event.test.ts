@@ -112,7 +112,7 @@ describe('validateCatalogueEvent', () => {
     const input = { ...envelope('TradeConfirmed', 1, { ...samplePayload('TradeConfirmed', 1), venue: 'x' }), occurredAt: 'yesterday' };
     const r = validateEvent(input, config, NOW);
     assert.deepEqual(codes(r), ['$.occurredAt invalid_format', '$.payload.venue invalid_mic']);
-    assert.deepEqual(codes(validateEvent({ ...input, version: 0 }, config, NOW)), ['$.version too_small'], 'no payload check without a usable version');
+    assert.deepEqual(codes(validateEvent({ ...input, version: 0 }, config, NOW)), ['$.version too_small', '$.occurredAt invalid_format'], 'no payload check without a usable version');
     assert.ok(validateEvent(envelope('TradeConfirmed', 1, samplePayload('TradeConfirmed', 1)), config, NOW).ok);
   });
 });
