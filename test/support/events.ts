@@ -22,8 +22,12 @@ export function testUti(eventId: string, n: number): string {
   return `${SAMPLE_LEI}${createHash('sha1').update(eventId).digest('hex').slice(0, 12).toUpperCase()}N${n}`;
 }
 
-/** The sender's per-aggregate sequence `n` of a test event, read back from its UTI. */
-export const orderOf = (event: { payload: Record<string, unknown> }): number => Number(String(event.payload.uti).slice(33));
+/**
+ * The sender's per-aggregate sequence `n` of a test event: read back from its UTI, or `payload.n`
+ * in rows that tests write to a WAL directly (the forwarder's tests, which bypass the catalogue).
+ */
+export const orderOf = (event: { payload: Record<string, unknown> }): number =>
+  typeof event.payload.n === 'number' ? event.payload.n : Number(String(event.payload.uti).slice(33));
 
 /** A valid TradeConfirmed (NEWT) with a UTI of its own; `n` is the per-aggregate sequence the order checks rely on. */
 export function makeEvent(eventId: string, aggregateId: string, n: number, extra: Partial<TestEvent> = {}): TestEvent {
