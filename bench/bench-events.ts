@@ -1,19 +1,27 @@
 /**
  * The events every scenario and baseline sends: one shape, so row sizes and record sizes match
- * across the gateway and the bare baselines. `occurredAt` is the moment the sender built the
- * event; the delivery watch reads it back from Kafka for end-to-end latency.
+ * across the gateway and the bare baselines. Each is a valid catalogue TradeConfirmed (a NEWT with a
+ * UTI of its own, so the lifecycle read model takes it) that already carries a `correlationId` and a
+ * `traceparent`, so the gateway stores exactly these bytes. `occurredAt` (and `executedAt`) is the
+ * moment the sender built the event; the delivery watch reads it back from Kafka for end-to-end latency.
  */
 
 /** Distinct ordering keys: enough to spread over partitions, few enough to exercise per-key order. */
 export const KEYS = 1000;
 
+const LEI = '5493001KJTIIGC8Y1R12';
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
 export function benchEvent(runId: string, i: number, occurredAt: string): string {
-  const key = `5493001KJTIIGC8Y1R12${String(i % KEYS).padStart(6, '0')}`;
+  const key = benchKey(i);
+  const uti = `${LEI}${runId.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 20)}T${i}`;
   // Canonical field order, so the gateway stores exactly these bytes.
   return (
     `{"eventId":"${runId}-${i}","type":"TradeConfirmed","version":1,"occurredAt":"${occurredAt}",` +
-    `"source":"bench-oms","aggregateId":"${key}","payload":{"n":${i},"uti":"${key}T${i}",` +
-    `"notional":"1000000.00","currency":"EUR","price":"101.2345","quantity":"5000","side":"BUY","venue":"XOFF"}}`
+    `"source":"bench-oms","aggregateId":"${key}","correlationId":"${runId}-${i}","traceparent":"${TRACEPARENT}",` +
+    `"payload":{"uti":"${uti}","reportingLei":"${LEI}","counterpartyLei":"7LTWFZYICNSX8D621K86",` +
+    `"instrument":{"isin":"US0378331005"},"assetClass":"EQ","direction":"BUY","notional":"1000000.00","quantity":"5000",` +
+    `"price":"101.2345","notionalCurrency":"EUR","priceCurrency":"EUR","executedAt":"${occurredAt}","venue":"XOFF"}}`
   );
 }
 

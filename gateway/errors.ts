@@ -65,6 +65,7 @@ export const ERROR_CODES = {
   not_found: 'not_found',
   event_not_found: 'not_found',
   dead_letter_not_found: 'not_found',
+  schema_not_found: 'not_found',
   method_not_allowed: 'method_not_allowed',
   already_redriven: 'conflict',
   event_in_log_again: 'conflict',

@@ -14,6 +14,7 @@ import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Bulkheads } from './pipeline/bulkheads.js';
 import { Ingest } from './pipeline/ingest.js';
 import { IntakeGate } from './pipeline/intake-gate.js';
+import { Router } from './pipeline/routing.js';
 import { EmbeddedBus, EMBEDDED_BUS_STALE_WAL, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
 import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
@@ -25,6 +26,7 @@ import { Reconciler } from './sinks/kafka/reconciler.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { intakeRoutes } from './sources/http/intake-routes.js';
 import type { Route } from './sources/http/router.js';
+import { schemaRoutes } from './sources/http/schema-routes.js';
 import { DeliveryLedger } from './wal/delivery-ledger.js';
 import { GroupCommit } from './wal/group-commit.js';
 import { Retention } from './wal/retention.js';
@@ -114,7 +116,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const gate = new IntakeGate({ log, retryAfterSeconds: config.wal.budget.retryAfterSeconds });
     const maxRecordBytes = Number(config.kafka.producer['message.max.bytes'] ?? 1_000_000);
     const bulkheads = new Bulkheads(config.bulkheads);
-    const ingest = new Ingest(config.routing, { commit, budget, gate, maxRecordBytes, bulkheads });
+    const ingest = new Ingest({ catalogue: config.catalogue }, { commit, budget, gate, maxRecordBytes, bulkheads, router: new Router(config.routing) });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
     let health: HealthSource[] = [];
@@ -143,7 +145,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     // Started before intake so it is stopped after it: operators can watch the drain.
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
-    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...probes] });
+    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...schemaRoutes(), ...probes] });
     health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, eventLoop];
     await run(http);
     const address = http.address!;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayProcess, type ReadyReport } from '../bench/gateway-process.js';
 import { tempDir } from '../bench/temp-dir.js';
@@ -20,11 +21,14 @@ describe('end to end on the embedded bus', () => {
   let records: ConsumedRecord[] = [];
 
   before(async () => {
-    gw = await GatewayProcess.start({
-      EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
-      EDGE_GATEWAY_GATEWAY_ID: 'edge-e2e',
-      EDGE_GATEWAY_ROUTING_TOPICS: '{"TradeAmended": "trade-amendments"}',
-    });
+    // Content-based routing: interest-rate trades go to their own topic, with priority class critical.
+    const dir = tempDir();
+    const config = join(dir, 'edge-gateway.yaml');
+    writeFileSync(config, 'routing:\n  rules:\n    - { name: rates, match: { payload: { assetClass: [IR] } }, topic: trade-rates, priority: critical }\n');
+    gw = await GatewayProcess.start(
+      { EDGE_GATEWAY_WAL_PATH: join(dir, 'wal.db'), EDGE_GATEWAY_GATEWAY_ID: 'edge-e2e' },
+      { args: ['--config', config] },
+    );
   });
   after(async () => {
     await gw?.stop();
@@ -43,10 +47,10 @@ describe('end to end on the embedded bus', () => {
     for (let i = 0; i < EVENTS_PER_SENDER; i++) {
       const k = i % KEYS_PER_SENDER;
       const e = makeEvent(`ev-${s}-${i}`, keys[k]!, perKey[k]!++, {
-        ...(i % 7 === 0 ? { type: 'TradeAmended', version: 2 } : {}),
         ...(i % 3 === 0 ? { correlationId: `corr-${s}-${i}` } : {}),
         ...(i % 5 === 0 ? { traceparent: TRACEPARENT } : {}),
       });
+      if (i % 7 === 0) e.payload = { ...e.payload, assetClass: 'IR' };
       events.push(e);
       sent.set(e.eventId, e);
     }
@@ -96,7 +100,7 @@ describe('end to end on the embedded bus', () => {
 
     const expected = TOTAL + fresh.length;
     await gw.waitFor('every event to be forwarded', async () => (await gw.ready()).delivery.pendingEvents === 0, { timeoutMs: 60_000 });
-    records = await consumeAll(gw.bootstrap, ['trade-events', 'trade-amendments']);
+    records = await consumeAll(gw.bootstrap, ['trade-events', 'trade-rates']);
 
     const ids = records.map((m) => m.value.eventId as string);
     const distinct = new Set(ids);
@@ -111,14 +115,17 @@ describe('end to end on the embedded bus', () => {
 
     for (const m of records) {
       const e = sent.get(m.value.eventId)!;
-      assert.deepEqual(m.value, JSON.parse(JSON.stringify(e)), 'the value is the event as sent');
+      // Enriched: a traceparent kept as sent or started by the gateway (its own span id), correlationId defaulting to the eventId.
+      if (e.traceparent === undefined) assert.match(m.value.traceparent, /^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      const enriched = { ...e, correlationId: e.correlationId ?? e.eventId, traceparent: e.traceparent ?? m.value.traceparent };
+      assert.deepEqual(m.value, JSON.parse(JSON.stringify(enriched)), 'the value is the event as sent, enriched');
       assert.equal(m.key, e.aggregateId);
-      assert.equal(m.topic, e.type === 'TradeAmended' ? 'trade-amendments' : 'trade-events');
+      assert.equal(m.topic, e.payload.assetClass === 'IR' ? 'trade-rates' : 'trade-events');
       assert.equal(m.headers['event-id'], e.eventId);
       assert.equal(m.headers['event-type'], e.type);
       assert.equal(m.headers['event-version'], String(e.version));
-      assert.equal(m.headers['correlation-id'], e.correlationId);
-      assert.equal(m.headers.traceparent, e.traceparent);
+      assert.equal(m.headers['correlation-id'], enriched.correlationId);
+      assert.equal(m.headers.traceparent, enriched.traceparent);
       assert.equal(m.headers['gateway-id'], 'edge-e2e');
       assert.equal(m.headers['gateway-seq'], String(acked.get(e.eventId)));
     }

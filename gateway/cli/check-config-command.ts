@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig } from '../config/load-config.js';
+import { explainEventsFile } from '../config/check-config.js';
 import { maskSecrets } from '../config/mask-secrets.js';
 import { ConfigError } from '../errors.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -18,8 +19,17 @@ export function registerCheckConfig(program: Command): Command {
     .description('validate the configuration and print the effective one, secrets masked; exit 2 with every problem')
     .option('-c, --config <file>', 'configuration file (default: config/edge-gateway.yaml when present, else the embedded defaults)')
     .option('--json', 'print the effective configuration as JSON')
-    .action((o: { config?: string; json?: boolean }) => {
+    .option('--explain <events.json>', 'instead: for each sample event (one JSON event or an array), whether it is accepted and which routing rule it hits, and why')
+    .action((o: { config?: string; json?: boolean; explain?: string }) => {
       const config = checkConfig(o.config);
+      if (o.explain !== undefined) {
+        try {
+          process.stdout.write(explainEventsFile(config, o.explain));
+        } catch (err) {
+          throw new CliError(EXIT.usage, (err as Error).message);
+        }
+        return;
+      }
       const masked = maskSecrets(config);
       process.stdout.write(o.json ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked));
     });

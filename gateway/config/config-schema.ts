@@ -3,6 +3,7 @@ import { AdminConfigSchema } from '../admin/admin-config.js';
 import { LogConfigSchema } from '../log.js';
 import { BulkheadsConfigSchema } from '../pipeline/bulkheads.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
+import { CatalogueConfigSchema } from '../pipeline/validate-event.js';
 import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
 import { PoisonTriageConfigSchema } from '../sinks/kafka/poison-triage.js';
@@ -26,6 +27,7 @@ export const GatewayConfigSchema = z
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
     admin: AdminConfigSchema.prefault({}),
+    catalogue: CatalogueConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     bulkheads: BulkheadsConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({

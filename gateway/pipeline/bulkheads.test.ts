@@ -10,12 +10,18 @@ const config = BulkheadsConfigSchema.parse({
 });
 
 describe('bulkheads', () => {
-  it('takes the class from the type, else the topic, else the default', () => {
-    assert.equal(classOf('TradeConfirmed', 'valuations', config), 'critical');
-    assert.equal(classOf('ValuationReported', 'valuations', config), 'bulk');
-    assert.equal(classOf('TradeAmended', 'trade-events', config), 'normal');
-    const counts = countByClass([{ value: { type: 'TradeConfirmed' } }, { value: { type: 'PositionReported' } }, { value: { type: 7 } }, { value: null }], () => 'trade-events', config);
-    assert.deepEqual(counts, { critical: 1, normal: 2, bulk: 1 });
+  it('takes the class from the type, else the topic, else the routing rule; a non-event counts in the default', () => {
+    assert.equal(classOf('TradeConfirmed', { topic: 'valuations', priority: 'normal' }, config), 'critical');
+    assert.equal(classOf('ValuationReported', { topic: 'valuations', priority: 'critical' }, config), 'bulk');
+    assert.equal(classOf('TradeAmended', { topic: 'trade-events', priority: 'normal' }, config), 'normal');
+    assert.equal(classOf('TradeAmended', { topic: 'trade-events', priority: 'critical' }, config), 'critical');
+    const routeOf = (e: { payload: Record<string, unknown> }) => ({ topic: 'trade-events', priority: e.payload.assetClass === 'IR' ? ('critical' as const) : ('bulk' as const) });
+    const counts = countByClass(
+      [{ value: { type: 'TradeConfirmed' } }, { value: { type: 'PositionReported' } }, { value: { type: 'TradeAmended', payload: { assetClass: 'IR' } } }, { value: { type: 'TradeAmended', payload: 'x' } }, { value: { type: 7 } }, { value: null }],
+      routeOf,
+      config,
+    );
+    assert.deepEqual(counts, { critical: 2, normal: 2, bulk: 2 });
   });
 
   it('refuses a request that would overflow its class, and only that class', () => {

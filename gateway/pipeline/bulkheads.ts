@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
-
-/** Priority classes, most urgent first. */
-export const PRIORITY_CLASSES = ['critical', 'normal', 'bulk'] as const;
-export type PriorityClass = (typeof PRIORITY_CLASSES)[number];
+import { PRIORITY_CLASSES, type PriorityClass } from './route-rule.js';
+import type { Route, Routable } from './routing.js';
 
 const classSchema = z.enum(PRIORITY_CLASSES);
 const bound = (events: number) =>
@@ -11,8 +9,9 @@ const bound = (events: number) =>
 
 /**
  * The `bulkheads` section: a bounded queue per priority class, so a flood of one class (bulk
- * replays, large batches) cannot starve another's requests. Until content-based routing names a
- * class, it comes from the event's type, else its topic, else `defaultClass`.
+ * replays, large batches) cannot starve another's requests. An event's class is the priority of the
+ * routing rule it hits, unless `classOfType` or `classOfTopic` overrides it; an input that is not an
+ * event object at all counts in `defaultClass`.
  */
 export const BulkheadsConfigSchema = z.strictObject({
   defaultClass: classSchema.default('normal'),
@@ -33,11 +32,14 @@ export const BulkheadsConfigSchema = z.strictObject({
 });
 export type BulkheadsConfig = z.infer<typeof BulkheadsConfigSchema>;
 
-/** Pure: the class of an event of this type routed to this topic. */
-export function classOf(type: string, topic: string, config: BulkheadsConfig): PriorityClass {
+/**
+ * Pure: the class of an event of this type on this route: `classOfType`, else `classOfTopic`, else
+ * the priority class of the routing rule it hits (content-based routing, `routing.rules`).
+ */
+export function classOf(type: string, route: Pick<Route, 'topic' | 'priority'>, config: BulkheadsConfig): PriorityClass {
   if (Object.hasOwn(config.classOfType, type)) return config.classOfType[type]!;
-  if (Object.hasOwn(config.classOfTopic, topic)) return config.classOfTopic[topic]!;
-  return config.defaultClass;
+  if (Object.hasOwn(config.classOfTopic, route.topic)) return config.classOfTopic[route.topic]!;
+  return route.priority;
 }
 
 /** Events a request holds in each class's queue until `leave()`. */
@@ -100,11 +102,18 @@ export class Bulkheads {
  * Pure: how many of a request's events fall in each class, from their raw `type` before validation
  * (an event without a string type counts in the default class; validation rejects it later).
  */
-export function countByClass(inputs: readonly { value: unknown }[], topicOf: (type: string) => string, config: BulkheadsConfig): Record<PriorityClass, number> {
+export function countByClass(inputs: readonly { value: unknown }[], routeOf: (e: Routable) => Pick<Route, 'topic' | 'priority'>, config: BulkheadsConfig): Record<PriorityClass, number> {
   const counts: Record<PriorityClass, number> = { critical: 0, normal: 0, bulk: 0 };
   for (const input of inputs) {
-    const type = (input.value as { type?: unknown } | null)?.type;
-    counts[typeof type === 'string' ? classOf(type, topicOf(type), config) : config.defaultClass]++;
+    const v = input.value as Partial<Record<keyof Routable, unknown>> | null;
+    if (v === null || typeof v !== 'object' || typeof v.type !== 'string') {
+      counts[config.defaultClass]++;
+      continue;
+    }
+    // Routed on the raw value: fields validation would refuse simply match no rule that names them.
+    const payload = v.payload !== null && typeof v.payload === 'object' ? (v.payload as Record<string, unknown>) : {};
+    const e: Routable = { type: v.type, version: typeof v.version === 'number' ? v.version : 0, source: typeof v.source === 'string' ? v.source : '', payload };
+    counts[classOf(v.type, routeOf(e), config)]++;
   }
   return counts;
 }

@@ -47,6 +47,10 @@ const iso = z.iso.datetime();
 const rfc3339Utc = z.string().refine((s) => iso.safeParse(s.replace(/T23:59:60(?=[.Z])/, 'T23:59:59')).success, {
   message: 'must be an RFC 3339 timestamp in UTC, e.g. 2026-01-02T03:04:05.678Z',
   params: { code: 'invalid_format' },
+}).meta({
+  // What the refine checks, for the JSON Schema (a refine has none): RFC 3339 date-time, in UTC.
+  format: 'date-time',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?Z$',
 });
 
 const traceparent = z

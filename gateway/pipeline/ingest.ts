@@ -4,9 +4,11 @@ import type { WalBudget } from '../wal/wal-budget.js';
 import type { WalRecord } from '../wal/stored-event.js';
 import type { IntakeGate } from './intake-gate.js';
 import { countByClass, type Bulkheads } from './bulkheads.js';
-import { canonicalJson, validateEnvelope } from './envelope.js';
+import { enrich, randomTraceIds, type TraceIds } from './enrich.js';
+import { canonicalJson } from './envelope.js';
 import { recordTooLarge } from './record-size.js';
-import { routeTopic, type RoutingConfig } from './routing.js';
+import type { Router } from './routing.js';
+import { validateEvent, type CatalogueConfig } from './validate-event.js';
 
 /** One event as a source decoded it. */
 export interface Submission {
@@ -30,15 +32,20 @@ export type Outcome =
   | { status: 'rejected'; eventId?: string; errors: FieldError[] };
 
 /**
- * The source-independent path of an event: admit, validate, route, commit to the WAL. Resolves with
- * one outcome per input, in input order, only after the accepted ones are durable.
+ * The source-independent path of an event: admit, validate (envelope, then the catalogue: payload,
+ * version, cross-field rules), upcast, enrich, route, commit to the WAL, where the lifecycle read
+ * model judges it in seq order. Resolves with one outcome per input, in input order, only after the
+ * accepted ones are durable. HTTP and FIX call `submit` alike.
  */
 export class Ingest {
   constructor(
-    private readonly config: RoutingConfig,
+    private readonly config: { catalogue: CatalogueConfig },
     private readonly deps: {
       commit: GroupCommit;
+      router: Pick<Router, 'route'>;
       budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'>;
+      now?: () => number;
+      traceIds?: TraceIds;
       /** The producer's `message.max.bytes`: an event whose record can never fit is refused here (`event_too_large`). */
       maxRecordBytes?: number;
       gate?: Pick<IntakeGate, 'admit'>;
@@ -52,7 +59,7 @@ export class Ingest {
     this.deps.gate?.admit();
     this.deps.budget?.admit();
     const { bulkheads } = this.deps;
-    const ticket = bulkheads?.enter(countByClass(inputs, (type) => routeTopic(type, this.config), bulkheads.config));
+    const ticket = bulkheads?.enter(countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config));
     try {
       return await this.validateAndCommit(inputs);
     } finally {
@@ -64,20 +71,24 @@ export class Ingest {
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
+    const now = this.deps.now ? this.deps.now() : Date.now();
     for (let i = 0; i < inputs.length; i++) {
       // A large request yields the event loop between slices, so small urgent requests are not held
       // behind its whole validation (2,000 events hold it ~50 ms; see bulkheads).
       if (i > 0 && i % VALIDATE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       const input = inputs[i]!;
-      const v = input.errors?.length ? { ok: false as const, errors: [...input.errors] } : validateEnvelope(input.value);
-      if (!v.ok) {
+      const c = input.errors?.length ? { ok: false as const, errors: [...input.errors] } : validateEvent(input.value, this.config.catalogue, now);
+      if (!c.ok) {
         // A duplicated eventId has no one value to name the event by.
-        const id = v.errors.some((e) => e.path === '$.eventId' && e.code === 'duplicate_name') ? undefined : (input.value as { eventId?: unknown } | null)?.eventId;
-        outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: v.errors };
+        const id = c.errors.some((e) => e.path === '$.eventId' && e.code === 'duplicate_name') ? undefined : (input.value as { eventId?: unknown } | null)?.eventId;
+        outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: c.errors };
         continue;
       }
-      const e = v.event;
-      const record = { eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e, input.payloadJson) };
+      const e = enrich(c.event, this.deps.traceIds ?? randomTraceIds);
+      const { topic } = this.deps.router.route(e);
+      // The payload's text as sent, unless an upcaster made a new payload of it (then it is re-serialised).
+      const sentVersion = (input.value as { version?: unknown }).version;
+      const record: WalRecord = { eventId: e.eventId, aggregateId: e.aggregateId, topic, body: canonicalJson(e, e.version === sentVersion ? input.payloadJson : undefined), ...(c.fact ? { lifecycle: c.fact } : {}) };
       const tooLarge = this.deps.maxRecordBytes === undefined ? undefined : recordTooLarge(e, record.body, this.deps.maxRecordBytes);
       if (tooLarge) {
         outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [tooLarge] };
@@ -96,7 +107,8 @@ export class Ingest {
       this.deps.budget?.commitSucceeded();
       for (let j = 0; j < stored.length; j++) {
         const s = stored[j]!;
-        outcomes[at[j]!] = { status: s.duplicate ? 'duplicate' : 'accepted', eventId: records[j]!.eventId, seq: s.seq };
+        const eventId = records[j]!.eventId;
+        outcomes[at[j]!] = s.rejected ? { status: 'rejected', eventId, errors: s.rejected } : { status: s.duplicate ? 'duplicate' : 'accepted', eventId, seq: s.seq };
       }
     }
     return outcomes;

@@ -73,6 +73,6 @@ export class GroupCommit {
       p.resolve(outcomes.slice(at, at + p.records.length));
       at += p.records.length;
     }
-    if (outcomes.some((o) => !o.duplicate)) for (const l of this.onCommitted) l();
+    if (outcomes.some((o) => !o.duplicate && !o.rejected)) for (const l of this.onCommitted) l();
   }
 }

@@ -58,6 +58,21 @@ const MIGRATIONS: readonly string[] = [
    DROP TABLE events;
    ALTER TABLE events_v4 RENAME TO events;
    CREATE UNIQUE INDEX events_event_id ON events (event_id) WHERE replay_of IS NULL;`,
+  // 5: the lifecycle read model, one row per UTI, written in the same transaction as the events
+  // that change it; `read_models` says which version of each model the rows follow (none: the
+  // model is rebuilt from the log at start-up, also for a WAL written before this migration).
+  `CREATE TABLE uti_lifecycle (
+     uti         TEXT    PRIMARY KEY,
+     status      TEXT    NOT NULL,
+     executed_at TEXT    NOT NULL,
+     last_action TEXT    NOT NULL,
+     last_seq    INTEGER NOT NULL,
+     events      INTEGER NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE read_models (
+     name    TEXT    PRIMARY KEY,
+     version INTEGER NOT NULL
+   );`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,3 +1,6 @@
+import type { LifecycleFact } from '../catalogue/lifecycle-rules.js';
+import type { FieldError } from '../errors.js';
+
 /** What the pipeline hands to the WAL for one validated event. */
 export interface WalRecord {
   eventId: string;
@@ -5,6 +8,8 @@ export interface WalRecord {
   topic: string;
   /** Canonical JSON of the envelope, exactly as it is forwarded. */
   body: string;
+  /** For catalogue events: what the event does to its UTI, judged by the lifecycle read model in the append. */
+  lifecycle?: LifecycleFact;
 }
 
 /** An event as the WAL holds it. */
@@ -18,5 +23,8 @@ export interface StoredEvent extends WalRecord {
   replayId?: string | null;
 }
 
-/** One appended record: its seq, or the original's seq when its eventId was already stored. */
-export type AppendOutcome = { seq: number; duplicate: boolean };
+/**
+ * One appended record: its seq, or the original's seq when its eventId was already stored; or, when
+ * it broke its UTI's lifecycle, `rejected` with the errors (then seq is 0 and nothing was stored).
+ */
+export type AppendOutcome = { seq: number; duplicate: boolean; rejected?: FieldError[] };

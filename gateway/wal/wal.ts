@@ -4,10 +4,11 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
-import { packAhead, unpackAhead } from './ahead-packing.js';
+import { DeliveryCursorStore } from './delivery-cursor-store.js';
 import { ReplayLog } from './replay-log.js';
 import { isDiskFull } from './sqlite-errors.js';
 import { DeadLetterStore } from './dead-letter-store.js';
+import { LifecycleStore } from './lifecycle-store.js';
 import { migrate } from './migrations.js';
 import type { AppendOutcome, StoredEvent, WalRecord } from './stored-event.js';
 
@@ -38,15 +39,16 @@ export class Wal {
   readonly deadLetters: Pick<DeadLetterStore, 'list' | 'get' | 'openCount'>;
   readonly replays: ReplayLog; // selects delivered events to replay; appendReplay appends the copies
   private readonly deadLetterStore: DeadLetterStore;
+  /** Each UTI's lifecycle state, judged and updated in the append transaction (rebuilt from the log when missing). */
+  readonly lifecycle: LifecycleStore;
   private readonly db: Database;
   private lastSeqValue: number;
   private readonly stmt: Record<
     | 'insert' | 'readAfter' | 'readOne' | 'findById' | 'receivedAt' | 'receivedAtAtOrBefore' | 'minSeq'
-    | 'deleteRange' | 'cursor' | 'legacyAhead' | 'saveCursor' | 'clearLegacyAhead' | 'topicsAfter' | 'eventIdAt',
+    | 'deleteRange' | 'topicsAfter' | 'eventIdAt',
     Statement
   >;
-  /** Rows left in `delivered_ahead` by a version before migration 3; the next save moves them. */
-  private legacyAhead = false;
+  private readonly deliveryCursor: DeliveryCursorStore;
 
   constructor(
     readonly config: WalConfig,
@@ -75,19 +77,17 @@ export class Wal {
       receivedAtAtOrBefore: db.prepare('SELECT received_at FROM events WHERE seq <= ? ORDER BY seq DESC LIMIT 1').pluck(),
       minSeq: db.prepare('SELECT min(seq) FROM events').pluck(),
       deleteRange: db.prepare('DELETE FROM events WHERE seq >= ? AND seq <= ?'),
-      cursor: db.prepare('SELECT seq, ahead FROM delivery_cursor WHERE id = 1'),
-      legacyAhead: db.prepare('SELECT seq FROM delivered_ahead ORDER BY seq').pluck(),
-      saveCursor: db.prepare('UPDATE delivery_cursor SET seq = ?, ahead = ? WHERE id = 1'),
-      clearLegacyAhead: db.prepare('DELETE FROM delivered_ahead'),
       topicsAfter: db.prepare('SELECT topic, min(received_at) AS since FROM events WHERE seq > ? GROUP BY topic'),
       eventIdAt: db.prepare('SELECT event_id FROM events WHERE seq = ?').pluck(),
     };
+    this.deliveryCursor = new DeliveryCursorStore(db);
     this.deadLetterStore = new DeadLetterStore(db, { now: () => this.now() });
     this.deadLetters = this.deadLetterStore;
     this.replays = new ReplayLog(db);
+    this.lifecycle = new LifecycleStore(db);
     // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
-    this.lastSeqValue = Math.max(maxSeq, (this.stmt.cursor.get() as { seq: number }).seq);
+    this.lastSeqValue = Math.max(maxSeq, this.deliveryCursor.cursor());
   }
 
   start(): void {}
@@ -99,7 +99,8 @@ export class Wal {
 
   /**
    * Appends in one transaction (one fsync with synchronous=full). Events whose eventId is already
-   * stored are not stored again and come back as duplicates with the original seq.
+   * stored are not stored again and come back as duplicates with the original seq. A record with a
+   * lifecycle fact that breaks its UTI's lifecycle is not stored: it comes back `rejected`.
    * Throws GatewayError `wal_disk_full` or `wal_unavailable`; then nothing of the batch is stored.
    */
   appendBatch(records: readonly WalRecord[]): AppendOutcome[] {
@@ -109,8 +110,14 @@ export class Wal {
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
         const seq = this.lastSeqValue + 1;
-        if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
+        // Judged against the state left by every earlier record, in seq order; a re-sent event is a duplicate, not a violation.
+        const rejected = r.lifecycle ? this.lifecycle.errors(r.lifecycle) : [];
+        if (rejected.length > 0) {
+          const original = this.findEvent(r.eventId);
+          out[i] = original ? { seq: original.seq, duplicate: true } : { seq: 0, duplicate: false, rejected };
+        } else if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
           this.lastSeqValue = seq;
+          if (r.lifecycle) this.lifecycle.apply(r.lifecycle, seq);
           out[i] = { seq, duplicate: false };
         } else {
           out[i] = { seq: this.findEvent(r.eventId)!.seq, duplicate: true };
@@ -148,26 +155,13 @@ export class Wal {
 
   /** The persisted delivery state: every seq <= cursor is delivered, and so is each seq in `ahead`. */
   loadDelivery(): { cursor: number; ahead: number[] } {
-    const row = this.stmt.cursor.get() as { seq: number; ahead: Buffer | null };
-    const legacy = this.stmt.legacyAhead.all() as number[];
-    this.legacyAhead = legacy.length > 0;
-    return { cursor: row.seq, ahead: [...legacy, ...unpackAhead(row.seq, row.ahead)] };
-  }
-
-  /** Whether `seq` is finished in the delivery state on disk (not only in a ledger's memory). */
-  private finishedOnDisk(seq: number): boolean {
-    const row = this.stmt.cursor.get() as { seq: number; ahead: Buffer | null };
-    if (seq <= row.seq) return true;
-    return unpackAhead(row.seq, row.ahead).includes(seq) || (this.stmt.legacyAhead.all() as number[]).includes(seq);
+    return this.deliveryCursor.load();
   }
 
   /** Records delivery: one small transaction, however many events it covers. */
   saveDelivery(cursor: number, ahead: readonly number[]): void {
-    this.atomically('save delivery', () => {
-      this.stmt.saveCursor.run(cursor, packAhead(cursor, ahead));
-      if (this.legacyAhead) this.stmt.clearLegacyAhead.run();
-      this.legacyAhead = false;
-    });
+    this.atomically('save delivery', () => this.deliveryCursor.save(cursor, ahead));
+    this.deliveryCursor.committed();
   }
 
   /** The lowest seq still stored, or null when the log is empty (for retention). */
@@ -206,7 +200,7 @@ export class Wal {
     }
     // Its row is deleted below: unless the row is recorded as finished, the cursor could never pass
     // its seq (a crash between the dead letter and the next delivery save, then a re-drive).
-    if (!this.finishedOnDisk(seq)) {
+    if (!this.deliveryCursor.finished(seq)) {
       throw new GatewayError('dead_letter_not_recorded', `dead letter ${seq} is not yet recorded as finished; retry in a moment`, { retryAfterSeconds: 1 });
     }
     return this.atomically('re-drive', () => {
@@ -278,12 +272,10 @@ export class Wal {
    */
   private atomically<T>(what: string, work: () => T): T {
     const lastSeq = this.lastSeqValue;
-    const legacyAhead = this.legacyAhead;
     try {
       return this.db.transaction(work)();
     } catch (err) {
       this.lastSeqValue = lastSeq;
-      this.legacyAhead = legacyAhead;
       if (err instanceof GatewayError) throw err;
       if (isDiskFull(err)) {
         const limit = this.config.maxFileBytes !== undefined ? `wal.maxFileBytes = ${this.config.maxFileBytes}` : 'disk full';

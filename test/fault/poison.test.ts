@@ -7,7 +7,7 @@ import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { adminToken } from '../support/admin-token.js';
 import { assertPerKeyOrder, consumeAll } from '../support/consumer.js';
-import { makeEvent, ndjson } from '../support/events.js';
+import { makeEvent, ndjson, testUti } from '../support/events.js';
 import { assertExactlyOnce } from '../support/fault-kit.js';
 import { realBroker } from '../support/real-broker.js';
 
@@ -34,8 +34,10 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
     EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
     EDGE_GATEWAY_KAFKA_BROKERS: realBroker(),
     EDGE_GATEWAY_ROUTING_DEFAULT_TOPIC: topic,
-    // TradeAmended goes to a topic that does not exist, and the gateway may not create it.
-    EDGE_GATEWAY_ROUTING_TOPICS: `{ TradeAmended: ${missing} }`,
+    // TradeMisrouted (outside the catalogue, passed through) goes to a topic that does not exist, and the gateway may not create it.
+    EDGE_GATEWAY_ROUTING_TOPICS: `{ TradeMisrouted: ${missing} }`,
+    // The oversized events are of a type outside the catalogue, whose payload is not checked.
+    EDGE_GATEWAY_CATALOGUE_UNKNOWN_TYPES: 'passThrough',
     EDGE_GATEWAY_KAFKA_PRODUCER: `{ batch.size: 8000, allow.auto.create.topics: false, topic.metadata.propagation.max.ms: 2000 }`,
     EDGE_GATEWAY_FORWARDER_DEAD_LETTER_TOPIC: dlq,
   });
@@ -46,8 +48,8 @@ it('poison events go to the dead-letter store (and DLQ topic) while the rest flo
     for (let i = 0; i < GOOD; i++) {
       events.push(makeEvent(`${topic}-${i}`, `${topic}-agg-${i % 100}`, i));
       if (i % 4000 === 1999) {
-        const big = makeEvent(`${topic}-big-${i}`, `${topic}-agg-${i % 100}`, i, { payload: { blob: randomBytes(30_000).toString('base64') } });
-        const lost = makeEvent(`${topic}-amend-${i}`, `${topic}-agg-${i % 100}`, i, { type: 'TradeAmended' });
+        const big = makeEvent(`${topic}-big-${i}`, `${topic}-agg-${i % 100}`, i, { type: 'BlobAttached', payload: { uti: testUti(`${topic}-big-${i}`, i), blob: randomBytes(30_000).toString('base64') } });
+        const lost = makeEvent(`${topic}-amend-${i}`, `${topic}-agg-${i % 100}`, i, { type: 'TradeMisrouted', payload: { uti: testUti(`${topic}-amend-${i}`, i) } });
         events.push(big, lost);
         poison.push(big.eventId, lost.eventId);
       }

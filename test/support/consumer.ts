@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import Kafka from 'node-rdkafka';
 import { waitFor } from '../../bench/wait-for.js';
+import { orderOf } from './events.js';
 
 export interface ConsumedRecord {
   topic: string;
@@ -84,7 +85,7 @@ function toRecord(m: Kafka.Message): ConsumedRecord {
 
 /**
  * Asserts per-key order: each key stays in one partition of a topic, and in offset order its
- * records carry strictly increasing `payload.n` (the sender's order) and `gateway-seq` (the WAL's).
+ * records carry a strictly increasing `n` (the sender's order, at the end of the test UTI: orderOf) and `gateway-seq` (the WAL's).
  * Returns each key's records in offset order, by `topic/key`.
  */
 export function assertPerKeyOrder(records: readonly ConsumedRecord[]): Map<string, ConsumedRecord[]> {
@@ -99,7 +100,7 @@ export function assertPerKeyOrder(records: readonly ConsumedRecord[]): Map<strin
     assert.equal(new Set(list.map((m) => m.partition)).size, 1, `${id} spread over partitions`);
     list.sort((a, b) => a.offset - b.offset);
     for (let i = 1; i < list.length; i++) {
-      assert.ok(list[i]!.value.payload.n > list[i - 1]!.value.payload.n, `order broken for ${id} at offset ${list[i]!.offset}`);
+      assert.ok(orderOf(list[i]!.value as { payload: Record<string, unknown> }) > orderOf(list[i - 1]!.value as { payload: Record<string, unknown> }), `order broken for ${id} at offset ${list[i]!.offset}`);
       assert.ok(Number(list[i]!.headers['gateway-seq']) > Number(list[i - 1]!.headers['gateway-seq']), `seq order broken for ${id}`);
     }
   }
