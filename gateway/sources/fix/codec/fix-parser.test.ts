@@ -88,7 +88,7 @@ describe('FixParser', () => {
   it('drops a frame with another BeginString, a missing 9=, or a non-numeric BodyLength', () => {
     const good = msg(2);
     const cases: Array<[string, GarbledReason]> = [
-      ['8=FIX.4.2\x019=5\x0135=0\x0110=000\x01', 'bad_begin_string'],
+      ['8=XYZ.4.4\x019=5\x0135=0\x0110=000\x01', 'bad_begin_string'],
       ['8=FIX.4.4\x0135=0\x019=5\x0110=000\x01', 'bad_body_length'],
       ['8=FIX.4.4\x019=1x\x0135=0\x0110=000\x01', 'bad_body_length'],
     ];

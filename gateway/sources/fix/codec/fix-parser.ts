@@ -2,7 +2,7 @@
  * A pure byte-level FIX tag=value framer in the style of nats.js's `parser.ts`: bytes go in through
  * `parse(chunk)`, whole frames come out through the callbacks, and nothing here touches a socket.
  * It checks what the FIX 4.4 transport rules (FIX 4.4 Vol. 2, "Message format", "Garbled messages")
- * make the frame's business: BeginString (8) first, BodyLength (9) second and correct, CheckSum (10)
+ * make the frame's business: BeginString (8) first (`FIX...`; which version is the session's business), BodyLength (9) second and correct, CheckSum (10)
  * last with the right modulo-256 sum. Anything else is a garbled frame: reported (to be logged and
  * dropped, consuming no sequence number), after which the parser resynchronises at the next `8=`.
  */
@@ -14,6 +14,7 @@ const D9 = 0x39;
 const B8 = 0x38;
 const B9 = 0x39;
 const B1 = 0x31;
+const MAX_BEGIN_STRING = 16;
 
 /** Why a frame was garbled. */
 export type GarbledReason =
@@ -29,7 +30,7 @@ export interface ParserEvents {
 export interface ParserOptions {
   /** Largest BodyLength accepted, in bytes; a larger one is garbled (it would hold memory hostage). */
   maxBodyBytes: number;
-  /** The BeginString the session speaks, e.g. `FIX.4.4`; another one is garbled. */
+  /** The BeginString expected, e.g. `FIX.4.4`: used to find a frame start inside binary garbage. */
   beginString: string;
 }
 
@@ -100,14 +101,15 @@ export class FixParser {
           break;
         }
         case State.BeginString: {
+          // Any `FIX...` BeginString up to 16 bytes frames; the session answers one it does not speak.
           const end = b.indexOf(SOH, this.pos);
-          const limit = this.start + 2 + this.begin.length;
+          const limit = this.start + 2 + MAX_BEGIN_STRING;
           if (end < 0) {
             if (b.length > limit) this.resync('bad_begin_string');
             else return this.compact();
             break;
           }
-          if (end !== limit || !b.subarray(this.start + 2, end).equals(this.begin)) {
+          if (end > limit || end - this.start < 5 || b[this.start + 2] !== 0x46 || b[this.start + 3] !== 0x49 || b[this.start + 4] !== 0x58) {
             this.resync('bad_begin_string');
             break;
           }
