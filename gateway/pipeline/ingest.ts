@@ -20,7 +20,13 @@ export class Ingest {
     private readonly deps: { commit: GroupCommit; budget?: Pick<WalBudget, 'admit' | 'commitFailed' | 'commitSucceeded'> },
   ) {}
 
-  async submit(inputs: readonly unknown[]): Promise<Outcome[]> {
+  /**
+   * `options.alongside` runs inside the WAL transaction that stores the accepted events, with every
+   * input's outcome (also when none is accepted: then the transaction holds only its writes). A
+   * source that must record its own state with the events (a FIX session's sequence numbers and
+   * acknowledgements) does it there.
+   */
+  async submit(inputs: readonly unknown[], options: { alongside?: (outcomes: Outcome[]) => void } = {}): Promise<Outcome[]> {
     // Backpressure first, once per request: while intake is paused a request costs no validation
     // and changes nothing; a request admitted is taken whole.
     this.deps.budget?.admit();
@@ -38,18 +44,22 @@ export class Ingest {
       records.push({ eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e) });
       at.push(i);
     }
-    if (records.length > 0) {
+    const alongside = options.alongside;
+    if (records.length > 0 || alongside) {
+      const fill = (stored: readonly { seq: number; duplicate: boolean }[]) => {
+        for (let j = 0; j < stored.length; j++) {
+          const s = stored[j]!;
+          outcomes[at[j]!] = { status: s.duplicate ? 'duplicate' : 'accepted', eventId: records[j]!.eventId, seq: s.seq };
+        }
+      };
       let stored;
       try {
-        stored = await this.deps.commit.append(records);
+        stored = await this.deps.commit.append(records, alongside && ((s) => (fill(s), alongside(outcomes))));
       } catch (err) {
         throw this.deps.budget ? this.deps.budget.commitFailed(err) : err;
       }
       this.deps.budget?.commitSucceeded();
-      for (let j = 0; j < stored.length; j++) {
-        const s = stored[j]!;
-        outcomes[at[j]!] = { status: s.duplicate ? 'duplicate' : 'accepted', eventId: records[j]!.eventId, seq: s.seq };
-      }
+      fill(stored);
     }
     return outcomes;
   }
