@@ -14,6 +14,7 @@ import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
 import { PartitionTailReader } from './sinks/kafka/partition-tail.js';
 import { PoisonTriage } from './sinks/kafka/poison-triage.js';
 import { Reconciler } from './sinks/kafka/reconciler.js';
+import { FixAcceptor } from './sources/fix/fix-acceptor.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { intakeRoutes } from './sources/http/intake-routes.js';
 import { DeliveryLedger } from './wal/delivery-ledger.js';
@@ -24,6 +25,8 @@ import { WalBudget } from './wal/wal-budget.js';
 
 export interface RunningGateway {
   http: AddressInfo;
+  /** The FIX acceptor's address, when `fix.listen` is set. */
+  fix?: AddressInfo;
   /** Bootstrap address of the bus the gateway writes to. */
   bootstrap: string;
   embeddedBus: boolean;
@@ -110,8 +113,10 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         }),
       ],
     });
-    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http];
+    const fix = new FixAcceptor(config.fix, { log, wal, ingest, admitting: () => admits(budget) });
+    health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http, fix];
     await run(http);
+    await run(fix);
     const address = http.address!;
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
 
@@ -123,10 +128,20 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         log[report.outcome === 'clean' ? 'info' : 'error']({ stop: report.outcome, forced: report.forced, ms: Date.now() - startedAt }, 'stopped');
         return report;
       })());
-    return { http: address, bootstrap, embeddedBus: embedded, stop, fatal };
+    return { http: address, ...(fix.address ? { fix: fix.address } : {}), bootstrap, embeddedBus: embedded, stop, fatal };
   } catch (err) {
     await stopAll(Date.now() + config.shutdown.deadlineMs);
     throw err;
+  }
+}
+
+/** Whether the WAL budget takes more now (a FIX source stops reading while it does not). */
+function admits(budget: WalBudget): boolean {
+  try {
+    budget.admit();
+    return true;
+  } catch {
+    return false;
   }
 }
 

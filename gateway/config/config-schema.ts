@@ -5,6 +5,7 @@ import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
 import { PoisonTriageConfigSchema } from '../sinks/kafka/poison-triage.js';
 import { ReconcileConfigSchema } from '../sinks/kafka/reconciler.js';
+import { FixConfigSchema } from '../sources/fix/fix-config.js';
 import { HttpConfigSchema } from '../sources/http/http-config.js';
 import { DeliveryLedgerConfigSchema } from '../wal/delivery-ledger.js';
 import { RetentionConfigSchema } from '../wal/retention.js';
@@ -23,6 +24,7 @@ export const GatewayConfigSchema = z
       .regex(/^[A-Za-z0-9._-]{1,64}$/, { message: 'must be 1-64 characters of A-Z a-z 0-9 . _ -' })
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
+    fix: FixConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
       delivery: DeliveryLedgerConfigSchema.prefault({}),

@@ -99,7 +99,7 @@ export interface GroupDef {
 }
 
 const PARTIES: GroupDef = { countTag: 453, fields: [448, 447, 452] };
-const SIDES: GroupDef = { countTag: 552, fields: [54, 37, 11, 1, 453], groups: [PARTIES] };
+const SIDES: GroupDef = { countTag: 552, fields: [54, 37, 11, 453, 1], groups: [PARTIES] };
 
 export interface MessageDef {
   name: string;

@@ -218,7 +218,7 @@ describe('FixSession: the data dictionary (Reject 35=3, the seq counts)', () => 
   });
   it('repeating group: fields out of order (373=15)', () => {
     const s = loggedOn();
-    assert.match(sent(s.recv(inbound('AE', 2, sides('1', [[54, '1'], [1, 'A'], [37, 'O']]))))[0]!, /371=37\|372=AE\|373=15/);
+    assert.match(sent(s.recv(inbound('AE', 2, sides('1', [[54, '1'], [453, '0'], [37, 'O']]))))[0]!, /371=37\|372=AE\|373=15/);
   });
   it('a valid TradeCaptureReport with nested parties is delivered', () => {
     const s = loggedOn();
