@@ -1,14 +1,5 @@
-import { createServer } from 'node:net';
-import { GatewayProcess } from '../../bench/gateway-process.js';
-
-/** A loopback port free right now (for a FIX listener that must keep its port across restarts). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+import type { GatewayProcess } from '../../bench/gateway-process.js';
+export { freePort } from './fault-kit.js';
 
 /** The env that turns on the FIX acceptor at `port` with one session GATEWAY <- OMS1 (overrides in `session`). */
 export function fixEnv(port: number, session: Record<string, unknown> = {}, more: Record<string, string> = {}): Record<string, string> {
