@@ -40,8 +40,7 @@ export function sent(actions: SessionAction[]): string[] {
 export const kinds = (actions: SessionAction[]) => actions.filter((a) => a.kind !== 'log' && a.kind !== 'send' && a.kind !== 'resend').map((a) => a.kind);
 
 /** A session with a store that keeps what it sends (as the shell does). */
-export function newSession(settings: Partial<SessionSettings> = {}, seqs = { nextSenderSeq: 1, nextTargetSeq: 1 }) {
-  const stored = new Map<number, StoredOutbound>();
+export function newSession(settings: Partial<SessionSettings> = {}, seqs = { nextSenderSeq: 1, nextTargetSeq: 1 }, stored = new Map<number, StoredOutbound>()) {
   const session = new FixSession({ ...SETTINGS, ...settings }, seqs, {
     outbound: (from, to) => [...stored.values()].filter((s) => s.seq >= from && s.seq <= to).sort((a, b) => a.seq - b.seq),
   }, T0);
