@@ -31,7 +31,7 @@ export interface MeasuredFigures {
 export interface ScenarioFigures extends MeasuredFigures {
   /** eventsPerSec over the baseline's rate (`baseline` names it). */
   ratio: number | null;
-  baseline: 'L1' | 'L2' | 'L3';
+  baseline: 'L1' | 'L2' | 'L3' | 'L4';
 }
 
 export interface BenchResult {
@@ -42,8 +42,10 @@ export interface BenchResult {
     L1?: { eventsPerSec: number; rowBytes: number; loadAvg: number };
     L2?: { eventsPerSec: number; loadAvg: number };
     L3?: { requestsPerSec: number; eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
+    /** S3's bytes through a bare TCP echo server with S3's window: messages/s and echo latency. */
+    L4?: { eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
   };
-  scenarios: Partial<Record<'S1' | 'S2' | 'S4' | 'S5', ScenarioFigures>> & { S3?: { skipped: string } };
+  scenarios: Partial<Record<'S1' | 'S2' | 'S3' | 'S4' | 'S5', ScenarioFigures>>;
 }
 
 /** The table for people: one line per baseline and scenario. */
@@ -59,17 +61,13 @@ export function formatTable(r: BenchResult): string {
   if (b.L1) rows.push(['L1 bare SQLite inserts', fmt(b.L1.eventsPerSec), '', '', '', '', '', String(b.L1.loadAvg)]);
   if (b.L2) rows.push(['L2 bare Kafka producer', fmt(b.L2.eventsPerSec), '', '', '', '', '', String(b.L2.loadAvg)]);
   if (b.L3) rows.push(['L3 bare node:http (1 ev/req)', fmt(b.L3.eventsPerSec), '', lat(b.L3.ackLatencyMs), '', '', '', String(b.L3.loadAvg)]);
+  if (b.L4) rows.push(['L4 bare TCP echo (S3 bytes)', fmt(b.L4.eventsPerSec), '', lat(b.L4.ackLatencyMs), '', '', '', String(b.L4.loadAvg)]);
   const names: Record<string, string> = {
-    S1: 'S1 HTTP, 100 ev/request', S2: 'S2 HTTP, 1 ev/request', S3: 'S3 FIX session', S4: 'S4 drain WAL backlog', S5: 'S5 S2 at half its max',
+    S1: 'S1 HTTP, 100 ev/request', S2: 'S2 HTTP, 1 ev/request', S3: 'S3 FIX session, AE -> AR', S4: 'S4 drain WAL backlog', S5: 'S5 S2 at half its max',
   };
-  const skipped: string[] = [];
   for (const id of ['S1', 'S2', 'S3', 'S4', 'S5'] as const) {
     const s = r.scenarios[id];
     if (!s) continue;
-    if ('skipped' in s) {
-      skipped.push(`${names[id]}: skipped (${s.skipped})`);
-      continue;
-    }
     rows.push([
       names[id]!,
       fmt(s.eventsPerSec),
@@ -83,7 +81,6 @@ export function formatTable(r: BenchResult): string {
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   for (const row of rows) lines.push(row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ').trimEnd());
-  lines.push(...skipped);
   const s5 = r.scenarios.S5;
   if (s5?.bareHttpAckLatencyMs) lines.push(`S5 latency floor (L3's bare server at the same load): ack ${lat(s5.bareHttpAckLatencyMs)} ms`);
   const notes = Object.entries(r.scenarios).flatMap(([id, s]) => (s && 'note' in s && s.note ? [`${id}: ${s.note}`] : []));

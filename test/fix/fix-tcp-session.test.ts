@@ -5,7 +5,7 @@ import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { FixTestClient, show, tag } from '../support/fix-client.js';
 import { fixEnv, fixHealth, freePort } from '../support/fix-gateway.js';
-import { tradeCaptureReport } from '../support/fix-messages.js';
+import { tradeCaptureReport } from '../../bench/fix-messages.js';
 
 // Scripted FIX sessions over TCP against the real gateway process: what the counterparty sends,
 // message by message, and what the gateway must answer (FIX 4.4 Vol. 2 session rules).

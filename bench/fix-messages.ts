@@ -1,5 +1,5 @@
-import { utcTimestamp } from '../../gateway/sources/fix/codec/fix-encoder.js';
-import type { FixField } from '../../gateway/sources/fix/codec/fix-message.js';
+import { utcTimestamp } from '../gateway/sources/fix/codec/fix-encoder.js';
+import type { FixField } from '../gateway/sources/fix/codec/fix-message.js';
 
 /** Valid identifiers for test trades (check digits correct: ISO 17442 / ISO 6166). */
 export const REPORTING_LEI = '5493001KJTIIGC8Y1R12';
