@@ -32,6 +32,13 @@ it(`QuickFIX/J initiator, ${REPORTS} TradeCaptureReports, gateway SIGKILLed ${KI
   const exited = new Promise<number | null>((resolve) => initiator.on('exit', (code) => resolve(code)));
   let initiatorExit: number | null | undefined;
   void exited.then((c) => (initiatorExit = c));
+  // What each life of the gateway logged about recovering the session: gaps it asked to be filled,
+  // ResendRequests it answered.
+  const recovery = { gapsAsked: 0, resendsAnswered: 0 };
+  const tallyLogs = (g: GatewayProcess) => {
+    recovery.gapsAsked += g.logs.filter((l) => l.msg === 'sequence gap: ResendRequest').length;
+    recovery.resendsAnswered += g.logs.filter((l) => l.msg === 'ResendRequest').length;
+  };
   const acks = () => (existsSync(ackFile) ? readFileSync(ackFile, 'utf8').split('\n').filter(Boolean) : []);
   try {
     for (let k = 0; k < KILLS; k++) {
@@ -41,12 +48,14 @@ it(`QuickFIX/J initiator, ${REPORTS} TradeCaptureReports, gateway SIGKILLed ${KI
         timeoutMs: 180_000, everyMs: 20, failFast: () => (initiatorExit !== undefined ? new Error(`initiator exited ${initiatorExit}: ${err}`) : undefined),
       });
       assert.equal((await gateway.kill('SIGKILL')).signal, 'SIGKILL');
+      tallyLogs(gateway);
       gateway = await GatewayProcess.start(env);
     }
     const code = await exited;
     assert.equal(code, 0, `initiator: ${out} ${err.slice(-2000)}`);
     await gateway.waitFor('the WAL to drain', async () => (await gateway.ready()).delivery.pendingEvents === 0, { timeoutMs: 120_000 });
 
+    tallyLogs(gateway);
     const lines = acks();
     const acked = new Set(lines.filter((l) => l.endsWith(' 0')).map((l) => `fix-OMS1-${l.split(' ')[0]}`));
     const records = await consumeAll(realBroker(), [topic], { timeoutMs: 120_000 });
@@ -55,8 +64,9 @@ it(`QuickFIX/J initiator, ${REPORTS} TradeCaptureReports, gateway SIGKILLed ${KI
     const missing = [...acked].filter((id) => !inKafka.has(id));
     const duplicated = [...inKafka.values()].filter((n) => n > 1).length;
     const unacked = [...inKafka.keys()].filter((id) => !acked.has(id));
-    console.log(`fix-interop: ${JSON.stringify({ reports: REPORTS, kills: KILLS, arLines: lines.length, acked: acked.size, consumed: records.length, distinct: inKafka.size, missing: missing.length, duplicated, inKafkaWithoutAr: unacked.length, initiator: out.trim() })}`);
+    console.log(`fix-interop: ${JSON.stringify({ reports: REPORTS, kills: KILLS, arLines: lines.length, acked: acked.size, consumed: records.length, distinct: inKafka.size, missing: missing.length, duplicated, inKafkaWithoutAr: unacked.length, ...recovery, initiator: out.trim() })}`);
     assert.equal(acked.size, REPORTS, 'every report was acknowledged as accepted');
+    assert.ok(recovery.gapsAsked > 0, 'the kills hit mid-stream: a restarted gateway asked QuickFIX/J to resend');
     assert.deepEqual(missing, [], "every AR'd report is in Kafka");
     assert.equal(duplicated, 0, 'no report is in Kafka twice');
     assert.deepEqual(unacked, [], 'everything in Kafka is a report with an AR');

@@ -4,7 +4,8 @@ import { it } from 'node:test';
 import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { FixTestClient, tag } from '../support/fix-client.js';
-import { fixEnv, fixHealth, freePort } from '../support/fix-gateway.js';
+import { freePort } from '../support/fault-kit.js';
+import { fixEnv, fixHealth } from '../support/fix-gateway.js';
 import { tradeCaptureReport } from '../../bench/fix-messages.js';
 
 it('at the WAL budget the acceptor stops reading (TCP backpressure): no report is rejected, heartbeats keep the session', async () => {

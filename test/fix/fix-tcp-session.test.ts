@@ -4,7 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { FixTestClient, show, tag } from '../support/fix-client.js';
-import { fixEnv, fixHealth, freePort } from '../support/fix-gateway.js';
+import { freePort } from '../support/fault-kit.js';
+import { fixEnv, fixHealth } from '../support/fix-gateway.js';
 import { tradeCaptureReport } from '../../bench/fix-messages.js';
 
 // Scripted FIX sessions over TCP against the real gateway process: what the counterparty sends,
@@ -54,6 +55,18 @@ describe('FIX acceptor over TCP', () => {
     c.send('5');
     await c.expect('5');
     await c.closedBy();
+  });
+
+  it('a report sent again (PossResend, new seq) is acknowledged but stored once', async () => {
+    const c = await fresh();
+    c.send('AE', tradeCaptureReport('TCP-DUP'));
+    assert.equal(tag(await c.expect('AR'), 939), '0');
+    const lastSeq = (await gw.ready()).wal.lastSeq;
+    c.send('AE', tradeCaptureReport('TCP-DUP'), { header: [{ tag: 97, value: 'Y' }] });
+    const again = await c.expect('AR');
+    assert.equal(tag(again, 939), '0');
+    assert.match(tag(again, 58)!, /duplicate/);
+    assert.equal((await gw.ready()).wal.lastSeq, lastSeq, 'not stored twice');
   });
 
   it('an invalid report gets AR rejected (939=1, 751=99) with the errors in Text; nothing stored', async () => {

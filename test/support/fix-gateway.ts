@@ -1,5 +1,4 @@
 import type { GatewayProcess } from '../../bench/gateway-process.js';
-export { freePort } from './fault-kit.js';
 
 /** The env that turns on the FIX acceptor at `port` with one session GATEWAY <- OMS1 (overrides in `session`). */
 export function fixEnv(port: number, session: Record<string, unknown> = {}, more: Record<string, string> = {}): Record<string, string> {

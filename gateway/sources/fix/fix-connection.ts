@@ -41,6 +41,8 @@ export class FixConnection {
   private committing = false;
   private closed = false;
   private pausedByBudget = false;
+  /** A Logout asked for while a batch commits: sent after its acks. */
+  private logoutAfterCommit: string | undefined;
   private readonly address: string;
   /** Resolves when the socket has closed. */
   readonly done: Promise<void>;
@@ -65,7 +67,8 @@ export class FixConnection {
 
   /** Timers: heartbeats and timeouts; resumes reading once the WAL admits again. */
   tick(): void {
-    if (!this.session || this.closed) return;
+    // While a batch commits, its messages hold the next seqs: nothing may be sent before them.
+    if (!this.session || this.closed || this.committing) return;
     if (this.pausedByBudget && this.deps.admitting()) {
       this.pausedByBudget = false;
       this.deps.log.info({ session: this.key }, 'FIX input resumed: the WAL admits again');
@@ -77,7 +80,8 @@ export class FixConnection {
   /** Our Logout (shutdown); the session ends on the counterparty's Logout or its timeout. */
   logout(text: string): void {
     if (!this.session) return void this.socket.destroy();
-    this.apply(this.session.logout(this.deps.now(), text));
+    if (this.committing) this.logoutAfterCommit = text;
+    else this.apply(this.session.logout(this.deps.now(), text));
   }
 
   destroy(): void {
@@ -85,6 +89,7 @@ export class FixConnection {
   }
 
   private onFrame(bytes: Buffer): void {
+    if (this.closed) return;
     const d = decodeFields(bytes);
     if (!d.ok) return this.deps.log.warn({ session: this.key, reason: d.reason }, 'garbled FIX message dropped');
     if (!this.session && !this.bind(d.message)) return;
@@ -141,6 +146,8 @@ export class FixConnection {
       this.committing = true;
       void this.commit(actions, deliveries, batch.slice(0, used)).finally(() => {
         this.committing = false;
+        if (this.logoutAfterCommit !== undefined && !this.closed) this.logout(this.logoutAfterCommit);
+        this.logoutAfterCommit = undefined;
         if (!this.closed && this.inbox.length < this.deps.maxQueued && !this.pausedByBudget) this.socket.resume();
         this.pump();
       });
