@@ -31,7 +31,15 @@ describe('FIX acceptor over TCP', () => {
     return c;
   };
   const start = async () => {
-    gw = await GatewayProcess.start({ EDGE_GATEWAY_WAL_PATH: walPath, ...fixEnv(port, { heartBtIntS: 60 }) });
+    gw = await GatewayProcess.start({
+      EDGE_GATEWAY_WAL_PATH: walPath,
+      ...fixEnv(port, { heartBtIntS: 60 }),
+      // A second session that may only log on from elsewhere.
+      EDGE_GATEWAY_FIX_SESSIONS: JSON.stringify([
+        { senderCompId: 'GATEWAY', targetCompId: 'OMS1', heartBtIntS: 60 },
+        { senderCompId: 'GATEWAY', targetCompId: 'OMS2', allowedAddresses: ['192.0.2.1'] },
+      ]),
+    });
   };
 
   before(async () => {
@@ -137,7 +145,7 @@ describe('FIX acceptor over TCP', () => {
     assert.ok(silent.includes('1'), `a TestRequest expected once silent, got ${silent}`);
   });
 
-  it('a second Logon for a live session, unknown CompIDs: disconnected without a reply', async () => {
+  it('a second Logon for a live session, unknown CompIDs, a peer address not allowed: disconnected without a reply', async () => {
     const c = await fresh();
     const twin = await client();
     twin.logon();
@@ -145,6 +153,10 @@ describe('FIX acceptor over TCP', () => {
     const stranger = await client({ sender: 'NOBODY', target: 'GATEWAY' });
     stranger.logon();
     assert.deepEqual(await stranger.closedBy(), []);
+    const elsewhere = await client({ sender: 'OMS2', target: 'GATEWAY' });
+    elsewhere.logon();
+    assert.deepEqual(await elsewhere.closedBy(), [], 'an address not in allowedAddresses');
+    assert.ok(gw.logs.some((l) => /address 127\.0\.0\.1 not allowed for GATEWAY->OMS2/.test(String(l.msg))));
     c.send('1', [{ tag: 112, value: 'still' }]);
     assert.equal(tag(await c.expect('0'), 112), 'still');
   });
