@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { z } from 'zod';
 
-export const STEPS = ['L1', 'L2', 'L3', 'S1', 'S2', 'S3', 'S4', 'S5', 'P1', 'P2'] as const;
+export const STEPS = ['L1', 'L2', 'L3', 'L4', 'S1', 'S2', 'S3', 'S4', 'S5', 'P1', 'P2'] as const;
 export type Step = (typeof STEPS)[number];
 
 const sizes = z.strictObject({
@@ -15,6 +15,8 @@ const sizes = z.strictObject({
   s1Events: z.number().int().positive(),
   /** S2: events sent one per request. */
   s2Events: z.number().int().positive(),
+  /** S3 (and L4, its bare TCP echo): TradeCaptureReports streamed over one FIX session. */
+  s3Reports: z.number().int().positive(),
   /** S4: events in the WAL when the bus comes back. */
   s4Backlog: z.number().int().positive(),
   /** S5: how long the fixed load is offered. */
@@ -29,12 +31,12 @@ export type BenchSizes = z.infer<typeof sizes>;
 /** `--quick`: an admin's check, under a minute. Figures are noisier; S4's backlog is smaller. */
 export const QUICK: BenchSizes = {
   l1Rows: 200_000, l2Records: 50_000, l3Requests: 10_000,
-  s1Events: 50_000, s2Events: 10_000, s4Backlog: 50_000, s5DurationMs: 3_000, p1Events: 50_000, p2Events: 5_000,
+  s1Events: 50_000, s2Events: 10_000, s3Reports: 20_000, s4Backlog: 50_000, s5DurationMs: 3_000, p1Events: 50_000, p2Events: 5_000,
 };
 /** The full run: under ten minutes; S4 drains the 1,000,000-event backlog the issue asks for. */
 export const FULL: BenchSizes = {
   l1Rows: 1_000_000, l2Records: 1_000_000, l3Requests: 200_000,
-  s1Events: 1_000_000, s2Events: 200_000, s4Backlog: 1_000_000, s5DurationMs: 20_000, p1Events: 200_000, p2Events: 20_000,
+  s1Events: 1_000_000, s2Events: 200_000, s3Reports: 200_000, s4Backlog: 1_000_000, s5DurationMs: 20_000, p1Events: 200_000, p2Events: 20_000,
 };
 
 export const BenchConfigSchema = z.strictObject({
@@ -54,6 +56,8 @@ export const BenchConfigSchema = z.strictObject({
       /** S2, L3: connections and requests pipelined on each. */
       singleConnections: z.number().int().positive().default(64),
       singlePipelining: z.number().int().positive().default(1),
+      /** S3, L4: TradeCaptureReports sent and not yet answered, at most. */
+      fixWindow: z.number().int().positive().default(1000),
     })
     .prefault({}),
   /** Extra EDGE_GATEWAY_* settings for every gateway the suite starts (e.g. to compare pool settings). */

@@ -31,7 +31,7 @@ describe('bench harness', () => {
     const config = BenchConfigSchema.parse({
       mode: 'custom',
       walDir: out,
-      sizes: { l1Rows: 2000, l2Records: 2000, l3Requests: 400, s1Events: 1000, s2Events: 300, s4Backlog: 2000, s5DurationMs: 500, p1Events: 1000, p2Events: 200 },
+      sizes: { l1Rows: 2000, l2Records: 2000, l3Requests: 400, s1Events: 1000, s2Events: 300, s3Reports: 500, s4Backlog: 2000, s5DurationMs: 500, p1Events: 1000, p2Events: 200 },
       http: { batchConnections: 2, singleConnections: 8 },
     });
     const result = await runSuite(config, { log: () => {} });
@@ -44,9 +44,12 @@ describe('bench harness', () => {
     positive(json.baselines.L2.eventsPerSec, 'L2');
     positive(json.baselines.L3.requestsPerSec, 'L3 requests');
     positive(json.baselines.L3.eventsPerSec, 'L3 events');
-    assert.deepEqual(json.scenarios.S3, { skipped: 'FIX bridge not built yet' });
+    positive(json.baselines.L4.eventsPerSec, 'L4');
+    positive(json.baselines.L4.ackLatencyMs.p99, 'L4 echo latency');
+    assert.equal(json.scenarios.S3.events, 500);
+    assert.equal(json.scenarios.S3.baseline, 'L4');
     for (const id of ['P1', 'P2']) assert.deepEqual(json.scenarios[id], { skipped: 'needs a real broker (KAFKA_BROKERS)' });
-    for (const id of ['S1', 'S2', 'S4', 'S5']) {
+    for (const id of ['S1', 'S2', 'S3', 'S4', 'S5']) {
       const s = json.scenarios[id];
       for (const k of ['eventsPerSec', 'ratio', 'peakRssMb', 'cpuSecondsPerMillion']) positive(s[k], `${id}.${k}`);
       assert.deepEqual(Object.keys(s.ackLatencyMs), ['p50', 'p99', 'p999']);
@@ -60,8 +63,7 @@ describe('bench harness', () => {
     assert.equal(json.scenarios.S4.events, 2000);
     positive(json.scenarios.S5.bareHttpAckLatencyMs.p99, 'S5 latency floor');
     const table = formatTable(result);
-    for (const row of ['L1', 'L2', 'L3', 'S1', 'S2', 'S4', 'S5']) assert.match(table, new RegExp(`^${row} `, 'm'));
-    assert.match(table, /S3 FIX session: skipped/);
+    for (const row of ['L1', 'L2', 'L3', 'L4', 'S1', 'S2', 'S3', 'S4', 'S5']) assert.match(table, new RegExp(`^${row} `, 'm'));
     assert.match(table, /^Details: bench\/README\.md/m, 'a legend, pointing to the full description');
     assert.match(table, /^verdict: \d+ of \d+ measured targets met/m);
   });

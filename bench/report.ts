@@ -32,7 +32,7 @@ export interface MeasuredFigures {
 export interface ScenarioFigures extends MeasuredFigures {
   /** eventsPerSec over the baseline's rate (`baseline` names it). */
   ratio: number | null;
-  baseline: 'L1' | 'L2' | 'L3';
+  baseline: 'L1' | 'L2' | 'L3' | 'L4';
 }
 
 export interface BenchResult {
@@ -43,9 +43,11 @@ export interface BenchResult {
     L1?: { eventsPerSec: number; rowBytes: number; loadAvg: number };
     L2?: { eventsPerSec: number; loadAvg: number };
     L3?: { requestsPerSec: number; eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
+    /** S3's bytes through a bare TCP echo server with S3's window: messages/s and echo latency. */
+    L4?: { eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
   };
   /** P1, P2: the peer (rsyslog + omkafka), skipped where it is not installed or on the embedded bus. */
-  scenarios: Partial<Record<'S1' | 'S2' | 'S4' | 'S5', ScenarioFigures>> & { S3?: { skipped: string } } & Partial<Record<'P1' | 'P2', ScenarioFigures | { skipped: string }>>;
+  scenarios: Partial<Record<'S1' | 'S2' | 'S3' | 'S4' | 'S5', ScenarioFigures>> & Partial<Record<'P1' | 'P2', ScenarioFigures | { skipped: string }>>;
 }
 
 /** The table for people: one line per baseline and scenario. */
@@ -61,8 +63,9 @@ export function formatTable(r: BenchResult): string {
   if (b.L1) rows.push(['L1 bare SQLite inserts', fmt(b.L1.eventsPerSec), '', '', '', '', '', String(b.L1.loadAvg)]);
   if (b.L2) rows.push(['L2 bare Kafka producer', fmt(b.L2.eventsPerSec), '', '', '', '', '', String(b.L2.loadAvg)]);
   if (b.L3) rows.push(['L3 bare node:http (1 ev/req)', fmt(b.L3.eventsPerSec), '', lat(b.L3.ackLatencyMs), '', '', '', String(b.L3.loadAvg)]);
+  if (b.L4) rows.push(['L4 bare TCP echo (S3 bytes)', fmt(b.L4.eventsPerSec), '', lat(b.L4.ackLatencyMs), '', '', '', String(b.L4.loadAvg)]);
   const names: Record<string, string> = {
-    S1: 'S1 HTTP, 100 ev/request', S2: 'S2 HTTP, 1 ev/request', S3: 'S3 FIX session', S4: 'S4 drain WAL backlog', S5: 'S5 S2 at half its max',
+    S1: 'S1 HTTP, 100 ev/request', S2: 'S2 HTTP, 1 ev/request', S3: 'S3 FIX session, AE -> AR', S4: 'S4 drain WAL backlog', S5: 'S5 S2 at half its max',
     P1: 'P1 rsyslog+omkafka, memory queue', P2: 'P2 rsyslog+omkafka, disk queue',
   };
   const skipped: string[] = [];

@@ -9,7 +9,8 @@ import { runSuite } from './suite.js';
 export const BENCH_USAGE = `usage: edge-gateway bench [--quick] [--brokers HOST:PORT,...] [--only L1,S1,...] [options]
 
 Measures the gateway (run as its own process on a fresh WAL) and, in the same run, the machine's
-own limits: L1 bare SQLite inserts, L2 a bare Kafka producer, L3 a bare node:http server. Prints a
+own limits: L1 bare SQLite inserts, L2 a bare Kafka producer, L3 a bare node:http server, L4 a bare
+TCP echo of S3's FIX bytes. Prints a
 table and writes JSON to <out>/<timestamp>.json. Needs the build (npm run build).
 
   --quick                 an admin's check, under a minute (smaller sizes, S4 backlog 50,000)

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { bareHttpBaseline } from './baselines/bare-http.js';
 import { bareProducer } from './baselines/bare-producer.js';
+import { bareTcpEcho } from './baselines/bare-tcp-echo.js';
 import { sqliteInserts } from './baselines/sqlite-inserts.js';
 import type { BenchConfig, Step } from './bench-config.js';
 import { describeMachine } from './machine.js';
@@ -9,6 +10,7 @@ import { round } from './percentiles.js';
 import type { BenchResult, MeasuredFigures, ScenarioFigures } from './report.js';
 import { runDrainScenario } from './scenarios/drain-scenario.js';
 import { rsyslogMissing, rsyslogPeer } from './peers/rsyslog-peer.js';
+import { runFixScenario } from './scenarios/fix-scenario.js';
 import { runHttpScenario } from './scenarios/http-scenario.js';
 import type { ScenarioContext } from './scenarios/scenario-context.js';
 
@@ -46,7 +48,7 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
     deps.log(`${name} done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     return { ...out, loadAvg };
   };
-  const ratio = (s: MeasuredFigures, baseline: 'L1' | 'L2' | 'L3'): ScenarioFigures => {
+  const ratio = (s: MeasuredFigures, baseline: 'L1' | 'L2' | 'L3' | 'L4'): ScenarioFigures => {
     const base = result.baselines[baseline]?.eventsPerSec;
     return { ...s, ratio: base ? round(s.eventsPerSec / base, 3) : null, baseline };
   };
@@ -84,7 +86,13 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
     );
     result.scenarios.S2 = ratio(s, 'L3');
   }
-  if (has('S3')) result.scenarios.S3 = { skipped: 'FIX bridge not built yet' };
+  if (has('L4')) {
+    result.baselines.L4 = await step('L4 bare TCP echo of S3\'s bytes', () => bareTcpEcho({ reports: sizes.s3Reports, window: http.fixWindow }));
+  }
+  if (has('S3')) {
+    const s = await step('S3 one FIX session, TradeCaptureReports', () => runFixScenario(ctx, { reports: sizes.s3Reports, window: http.fixWindow }));
+    result.scenarios.S3 = ratio(s, 'L4');
+  }
   if (has('S5')) {
     const max = result.scenarios.S2?.eventsPerSec;
     if (!max) {

@@ -23,6 +23,7 @@ import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
 import { PartitionTailReader } from './sinks/kafka/partition-tail.js';
 import { PoisonTriage } from './sinks/kafka/poison-triage.js';
 import { Reconciler } from './sinks/kafka/reconciler.js';
+import { FixAcceptor } from './sources/fix/fix-acceptor.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { intakeRoutes } from './sources/http/intake-routes.js';
 import type { Route } from './sources/http/router.js';
@@ -37,6 +38,8 @@ export interface RunningGateway {
   http: AddressInfo;
   /** The admin listener: a TCP address or a Unix socket. */
   admin: AdminAddress;
+  /** The FIX acceptor's address, when `fix.listen` is set. */
+  fix?: AddressInfo;
   /** Bootstrap address of the bus the gateway writes to. */
   bootstrap: string;
   embeddedBus: boolean;
@@ -146,8 +149,10 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
     const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...schemaRoutes(), ...probes] });
-    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, eventLoop];
+    const fix = new FixAcceptor(config.fix, { log, wal, ingest, admitting: () => admits(gate, budget) });
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, fix, admin, eventLoop];
     await run(http);
+    await run(fix);
     const address = http.address!;
     const adminAt = admin.address!;
     const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.family === 'IPv6' ? `[${adminAt.address}]` : adminAt.address}:${adminAt.port}`;
@@ -161,10 +166,21 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         log[report.outcome === 'clean' ? 'info' : 'error']({ stop: report.outcome, forced: report.forced, ms: Date.now() - startedAt }, 'stopped');
         return report;
       })());
-    return { http: address, admin: adminAt, bootstrap, embeddedBus: embedded, stop, fatal };
+    return { http: address, admin: adminAt, ...(fix.address ? { fix: fix.address } : {}), bootstrap, embeddedBus: embedded, stop, fatal };
   } catch (err) {
     await stopAll(Date.now() + config.shutdown.deadlineMs);
     throw err;
+  }
+}
+
+/** Whether intake takes more now: not paused, WAL within budget (a FIX source stops reading while not). */
+function admits(gate: IntakeGate, budget: WalBudget): boolean {
+  try {
+    gate.admit();
+    budget.admit();
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -8,6 +8,7 @@ import { ForwarderConfigSchema } from '../sinks/kafka/forwarder-config.js';
 import { KafkaConfigSchema } from '../sinks/kafka/kafka-config.js';
 import { PoisonTriageConfigSchema } from '../sinks/kafka/poison-triage.js';
 import { ReconcileConfigSchema } from '../sinks/kafka/reconciler.js';
+import { FixConfigSchema } from '../sources/fix/fix-config.js';
 import { HttpConfigSchema } from '../sources/http/http-config.js';
 import { DeliveryLedgerConfigSchema } from '../wal/delivery-ledger.js';
 import { RetentionConfigSchema } from '../wal/retention.js';
@@ -28,6 +29,7 @@ export const GatewayConfigSchema = z
     http: HttpConfigSchema.prefault({}),
     admin: AdminConfigSchema.prefault({}),
     catalogue: CatalogueConfigSchema.prefault({}),
+    fix: FixConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     bulkheads: BulkheadsConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({

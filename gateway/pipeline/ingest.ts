@@ -1,7 +1,7 @@
 import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
-import type { WalRecord } from '../wal/stored-event.js';
+import type { AppendOutcome, WalRecord } from '../wal/stored-event.js';
 import type { IntakeGate } from './intake-gate.js';
 import { countByClass, type Bulkheads } from './bulkheads.js';
 import { enrich, randomTraceIds, type TraceIds } from './enrich.js';
@@ -53,7 +53,13 @@ export class Ingest {
     },
   ) {}
 
-  async submit(inputs: readonly Submission[]): Promise<Outcome[]> {
+  /**
+   * `options.alongside` runs inside the WAL transaction that stores the accepted events, with every
+   * input's outcome (also when none is accepted: then the transaction holds only its writes). A
+   * source that must record its own state with the events (a FIX session's sequence numbers and
+   * acknowledgements) does it there.
+   */
+  async submit(inputs: readonly Submission[], options: { alongside?: (outcomes: Outcome[]) => void } = {}): Promise<Outcome[]> {
     // Backpressure first, once per request: while intake is paused a request costs no validation
     // and changes nothing; a request admitted is taken whole.
     this.deps.gate?.admit();
@@ -61,13 +67,13 @@ export class Ingest {
     const { bulkheads } = this.deps;
     const ticket = bulkheads?.enter(countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config));
     try {
-      return await this.validateAndCommit(inputs);
+      return await this.validateAndCommit(inputs, options.alongside);
     } finally {
       ticket?.leave();
     }
   }
 
-  private async validateAndCommit(inputs: readonly Submission[]): Promise<Outcome[]> {
+  private async validateAndCommit(inputs: readonly Submission[], alongside: ((outcomes: Outcome[]) => void) | undefined): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
@@ -97,19 +103,22 @@ export class Ingest {
       records.push(record);
       at.push(i);
     }
-    if (records.length > 0) {
+    if (records.length > 0 || alongside) {
+      const fill = (stored: readonly AppendOutcome[]) => {
+        for (let j = 0; j < stored.length; j++) {
+          const s = stored[j]!;
+          const eventId = records[j]!.eventId;
+          outcomes[at[j]!] = s.rejected ? { status: 'rejected', eventId, errors: s.rejected } : { status: s.duplicate ? 'duplicate' : 'accepted', eventId, seq: s.seq };
+        }
+      };
       let stored;
       try {
-        stored = await this.deps.commit.append(records);
+        stored = await this.deps.commit.append(records, alongside && ((s) => (fill(s), alongside(outcomes))));
       } catch (err) {
         throw this.deps.budget ? this.deps.budget.commitFailed(err) : err;
       }
       this.deps.budget?.commitSucceeded();
-      for (let j = 0; j < stored.length; j++) {
-        const s = stored[j]!;
-        const eventId = records[j]!.eventId;
-        outcomes[at[j]!] = s.rejected ? { status: 'rejected', eventId, errors: s.rejected } : { status: s.duplicate ? 'duplicate' : 'accepted', eventId, seq: s.seq };
-      }
+      fill(stored);
     }
     return outcomes;
   }

@@ -4,6 +4,7 @@ import type { Wal } from './wal.js';
 
 interface Pending {
   records: readonly WalRecord[];
+  alongside: ((outcomes: AppendOutcome[]) => void) | undefined;
   resolve: (outcomes: AppendOutcome[]) => void;
   reject: (err: unknown) => void;
 }
@@ -25,9 +26,13 @@ export class GroupCommit {
 
   start(): void {}
 
-  append(records: readonly WalRecord[]): Promise<AppendOutcome[]> {
+  /**
+   * Appends `records` in the next group's transaction. `alongside` runs inside that transaction with
+   * these records' outcomes (see `Wal.appendBatch`); if it throws, the whole group fails.
+   */
+  append(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void): Promise<AppendOutcome[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
+      this.queue.push({ records, alongside, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -61,7 +66,16 @@ export class GroupCommit {
     for (const p of group) for (const r of p.records) all.push(r);
     let outcomes: AppendOutcome[];
     try {
-      outcomes = this.wal.appendBatch(all);
+      const hooks = group.some((p) => p.alongside)
+        ? (all: AppendOutcome[]) => {
+            let at = 0;
+            for (const p of group) {
+              p.alongside?.(all.slice(at, at + p.records.length));
+              at += p.records.length;
+            }
+          }
+        : undefined;
+      outcomes = this.wal.appendBatch(all, hooks);
     } catch (err) {
       this.failedGroups++;
       for (const p of group) p.reject(err);

@@ -92,6 +92,14 @@ export class Wal {
 
   start(): void {}
 
+  /**
+   * Gives a store with tables of its own (e.g. FIX sessions) this database connection, so that its
+   * writes can share the WAL's transactions (`appendBatch`'s `alongside`).
+   */
+  companion<T>(make: (db: Database) => T): T {
+    return make(this.db);
+  }
+
   /** The highest seq ever assigned (never reused, also after pruning). */
   get lastSeq(): number {
     return this.lastSeqValue;
@@ -101,9 +109,11 @@ export class Wal {
    * Appends in one transaction (one fsync with synchronous=full). Events whose eventId is already
    * stored are not stored again and come back as duplicates with the original seq. A record with a
    * lifecycle fact that breaks its UTI's lifecycle is not stored: it comes back `rejected`.
+   * `alongside` runs inside the same transaction with the outcomes (e.g. a FIX session records its
+   * sequence numbers and acknowledgement there), so both are on disk together or neither is.
    * Throws GatewayError `wal_disk_full` or `wal_unavailable`; then nothing of the batch is stored.
    */
-  appendBatch(records: readonly WalRecord[]): AppendOutcome[] {
+  appendBatch(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void): AppendOutcome[] {
     const now = this.now();
     return this.atomically('append', () => {
       const out: AppendOutcome[] = new Array(records.length);
@@ -123,6 +133,7 @@ export class Wal {
           out[i] = { seq: this.findEvent(r.eventId)!.seq, duplicate: true };
         }
       }
+      alongside?.(out);
       return out;
     });
   }
