@@ -23,12 +23,14 @@ const BULK_EVENTS = 60_000;
 async function floodBulk(env: Record<string, string>) {
   const gw = await GatewayProcess.start({
     EDGE_GATEWAY_WAL_PATH: join(tempDir(), 'wal.db'),
-    EDGE_GATEWAY_BULKHEADS_CLASS_OF_TYPE: '{ TradeConfirmed: critical, PositionReported: bulk }',
+    // The class is the routing rule's priority: the loader's trades are bulk, every other trade critical.
+    EDGE_GATEWAY_ROUTING_RULES:
+      '[{ name: bulk-loads, match: { source: [bulk-loader] }, topic: trade-events, priority: bulk }, { name: trades, match: { type: [TradeConfirmed] }, topic: trade-events, priority: critical }]',
     EDGE_GATEWAY_HTTP_MAX_BODY_BYTES: String(16 * 1024 * 1024),
     ...env,
   });
   try {
-    const bulk = new LoadSender({ url: () => gw.url, events: BULK_EVENTS, batch: 2000, lanes: 8, prefix: 'bulk', type: 'PositionReported' });
+    const bulk = new LoadSender({ url: () => gw.url, events: BULK_EVENTS, batch: 2000, lanes: 8, prefix: 'bulk', source: 'bulk-loader' });
     const latencies: number[] = [];
     const statuses: Record<number, number> = {};
     await gw.waitFor('the bulk flood to start', () => bulk.result.sent > 0);

@@ -92,10 +92,7 @@ export class Wal {
 
   start(): void {}
 
-  /**
-   * Gives a store with tables of its own (e.g. FIX sessions) this database connection, so that its
-   * writes can share the WAL's transactions (`appendBatch`'s `alongside`).
-   */
+  /** Lends this connection to a store with tables of its own (FIX sessions): its writes share `alongside`'s transactions. */
   companion<T>(make: (db: Database) => T): T {
     return make(this.db);
   }
@@ -108,9 +105,8 @@ export class Wal {
   /**
    * Appends in one transaction (one fsync with synchronous=full). Events whose eventId is already
    * stored are not stored again and come back as duplicates with the original seq. A record with a
-   * lifecycle fact that breaks its UTI's lifecycle is not stored: it comes back `rejected`.
-   * `alongside` runs inside the same transaction with the outcomes (e.g. a FIX session records its
-   * sequence numbers and acknowledgement there), so both are on disk together or neither is.
+   * lifecycle fact that breaks its UTI's lifecycle is not stored: it comes back `rejected`. `alongside`
+   * runs inside the same transaction with the outcomes (a FIX session's seqs and acks): both are on disk or neither.
    * Throws GatewayError `wal_disk_full` or `wal_unavailable`; then nothing of the batch is stored.
    */
   appendBatch(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void): AppendOutcome[] {

@@ -14,6 +14,8 @@ export interface LoadOptions {
   keys?: number;
   prefix: string;
   type?: string;
+  /** The events' `source` (default: makeEvent's). */
+  source?: string;
 }
 
 export interface LoadResult {
@@ -111,8 +113,8 @@ export class LoadSender {
 }
 
 /** Event i of a load: key and per-key counter are derived from i, so a consumer can check order. */
-export function loadEvent(o: Pick<LoadOptions, 'prefix' | 'keys' | 'type'>, i: number): TestEvent {
-  return makeEvent(`${o.prefix}-${i}`, `${o.prefix}-agg-${i % (o.keys ?? 1000)}`, i, o.type ? { type: o.type } : {});
+export function loadEvent(o: Pick<LoadOptions, 'prefix' | 'keys' | 'type' | 'source'>, i: number): TestEvent {
+  return makeEvent(`${o.prefix}-${i}`, `${o.prefix}-agg-${i % (o.keys ?? 1000)}`, i, { ...(o.type ? { type: o.type } : {}), ...(o.source ? { source: o.source } : {}) });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
