@@ -2,8 +2,10 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { deadLetterRoutes } from './admin/dead-letter-routes.js';
 import { healthRoutes, type HealthSource } from './admin/health-routes.js';
+import { metricsRoutes } from './admin/metrics-route.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { GatewayMetrics } from './observability/metrics.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Ingest } from './pipeline/ingest.js';
 import { EmbeddedBus, EMBEDDED_BUS_WARNING } from './sinks/kafka/embedded-bus.js';
@@ -62,6 +64,12 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   try {
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
+    let health: HealthSource[] = [];
+    let figures: HealthSource[] = [];
+    const metrics = new GatewayMetrics({
+      health: () => Object.fromEntries(figures.map((s) => [s.name, s.health()])),
+      deliveredCursor: () => ledger.cursor,
+    });
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
     const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log }));
 
@@ -89,7 +97,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     let forwarder: Forwarder | undefined;
     const triage = new PoisonTriage({ deadLetterTopic: config.forwarder.deadLetterTopic }, { wal, ledger, producer, gatewayId: config.gatewayId, log, onChange: () => forwarder?.notifyAppended() });
     forwarder = await run(
-      new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }) }),
+      new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }), observer: metrics.delivery }),
     );
 
     const commit = await run(new GroupCommit(wal));
@@ -97,12 +105,13 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const ingest = new Ingest(config.routing, { commit, budget });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
-    let health: HealthSource[] = [];
+    const encoderQueue: HealthSource = { name: 'encoder', health: () => ({ queueDepth: encoder.queueDepth?.() ?? 0 }) };
     const http = new HttpSource(config.http, {
       log,
       routes: [
-        ...intakeRoutes(config.http, { ingest, statusOf: (id) => ledger.statusOf(id) }),
+        ...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), statusOf: (id) => ledger.statusOf(id) }),
         ...healthRoutes({ gatewayId: config.gatewayId, sources: () => health }),
+        ...metricsRoutes(metrics),
         ...deadLetterRoutes({
           list: (after, limit) => wal.deadLetters.list(after, limit),
           get: (seq) => wal.deadLetters.get(seq),
@@ -111,6 +120,8 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       ],
     });
     health = [wal, ledger, retention, budget, deadLetters, forwarder, producer, commit, http];
+    figures = [...health, encoderQueue];
+
     await run(http);
     const address = http.address!;
     log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');

@@ -1,0 +1,143 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { GatewayError } from '../errors.js';
+import type { Outcome } from '../pipeline/ingest.js';
+import { registerHealthMetrics, type HealthFigures } from './health-metrics.js';
+import { ReceiptTimes } from './receipt-times.js';
+
+/** Seconds: group commit with fsync is ~1-10 ms; the top buckets catch a stalled disk. */
+const ACK_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** Seconds: milliseconds when Kafka is up, up to an outage's length when it was not. */
+const END_TO_END_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600];
+/** How often (deliveries) ranges the delivered cursor passed are forgotten. */
+const DROP_EVERY = 1024;
+
+/** What the forwarder tells the metrics: one call per delivery report (the hot path: counters only). */
+export interface DeliveryObserver {
+  delivered(seq: number, topic: string): void;
+  /** A record Kafka did not confirm, with librdkafka's error code name (e.g. `ERR__MSG_TIMED_OUT`). */
+  refused(code: string): void;
+}
+
+/** The ingest path as the intake sources call it. */
+export interface Submit {
+  submit(inputs: readonly unknown[]): Promise<Outcome[]>;
+}
+
+/**
+ * The gateway's Prometheus metrics (prom-client, its own registry: no global default registry).
+ * Names follow Prometheus conventions: prefix `edge_gateway_`, base units in the name (`_seconds`,
+ * `_bytes`), `_total` for counters. Two kinds: a few counters and histograms fed on the hot path
+ * (intake outcomes, ack and end-to-end latency, deliveries by topic and errors by code), and the
+ * rest read from the components' own `health()` figures when Prometheus scrapes (nothing per event).
+ * Components get the small interfaces above, never prom-client.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry();
+  private readonly received: Counter<'source' | 'type'>;
+  private readonly accepted: Counter<'source' | 'type'>;
+  private readonly duplicate: Counter<'source' | 'type'>;
+  private readonly rejected: Counter<'source' | 'code'>;
+  private readonly ackLatency: Histogram<'source'>;
+  private readonly endToEnd: Histogram;
+  private readonly forwarded: Counter<'topic'>;
+  private readonly deliveryErrors: Counter<'code'>;
+  private readonly receipts = new ReceiptTimes();
+  /** prom-client label children, looked up once per topic (a label hash per event costs more). */
+  private readonly forwardedByTopic = new Map<string, { inc(): void }>();
+  private deliveries = 0;
+
+  constructor(private readonly deps: { health: () => HealthFigures | undefined; deliveredCursor: () => number }) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.received = new Counter({ name: 'edge_gateway_events_received_total', help: 'Events received, by intake source and event type (type "" for events that were rejected).', labelNames: ['source', 'type'], registers });
+    this.accepted = new Counter({ name: 'edge_gateway_events_accepted_total', help: 'Events committed to the WAL and acknowledged.', labelNames: ['source', 'type'], registers });
+    this.duplicate = new Counter({ name: 'edge_gateway_events_duplicate_total', help: 'Events whose eventId the WAL already held (not stored again).', labelNames: ['source', 'type'], registers });
+    this.rejected = new Counter({ name: 'edge_gateway_events_rejected_total', help: 'Events refused, by error code (invalid ones by their first field error; whole requests by the request error, e.g. wal_budget_exceeded).', labelNames: ['source', 'code'], registers });
+    this.ackLatency = new Histogram({ name: 'edge_gateway_ack_latency_seconds', help: 'Per request: from the events reaching the pipeline to their commit to the WAL (received -> durable).', labelNames: ['source'], buckets: ACK_BUCKETS, registers });
+    this.endToEnd = new Histogram({ name: 'edge_gateway_end_to_end_latency_seconds', help: 'Per event: from reaching the pipeline to its Kafka delivery report (received -> Kafka-confirmed).', buckets: END_TO_END_BUCKETS, registers });
+    this.forwarded = new Counter({ name: 'edge_gateway_events_forwarded_total', help: 'Events Kafka confirmed (delivery report), by topic.', labelNames: ['topic'], registers });
+    this.deliveryErrors = new Counter({ name: 'edge_gateway_delivery_errors_total', help: 'Records Kafka did not confirm, by librdkafka error code.', labelNames: ['code'], registers });
+    registerHealthMetrics(this.registry, deps.health);
+  }
+
+  /** `text/plain; version=0.0.4` (the Prometheus text format). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text. */
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** The ingest path with its outcomes counted and its ack latency observed; `source` names the intake (e.g. `http`). */
+  observeIngest(ingest: Submit, source: string): Submit {
+    return {
+      submit: async (inputs) => {
+        const startedAt = Date.now();
+        const t0 = process.hrtime.bigint();
+        let outcomes: Outcome[];
+        try {
+          outcomes = await ingest.submit(inputs);
+        } catch (err) {
+          this.countBy(this.received, source, inputs.map(() => ''));
+          this.rejected.inc({ source, code: err instanceof GatewayError ? err.code : 'internal_error' }, inputs.length);
+          throw err;
+        }
+        this.ackLatency.observe({ source }, Number(process.hrtime.bigint() - t0) / 1e9);
+        this.countIntake(source, inputs, outcomes, startedAt);
+        return outcomes;
+      },
+    };
+  }
+
+  /** For the forwarder (ForwarderDeps.observer). */
+  readonly delivery: DeliveryObserver = {
+    delivered: (seq, topic) => {
+      let child = this.forwardedByTopic.get(topic);
+      if (!child) this.forwardedByTopic.set(topic, (child = this.forwarded.labels({ topic })));
+      child.inc();
+      const at = this.receipts.receivedAt(seq);
+      if (at !== undefined) this.endToEnd.observe(Math.max(0, Date.now() - at) / 1000);
+      if (++this.deliveries % DROP_EVERY === 0) this.receipts.dropThrough(this.deps.deliveredCursor());
+    },
+    refused: (code) => this.deliveryErrors.inc({ code }),
+  };
+
+  private countIntake(source: string, inputs: readonly unknown[], outcomes: readonly Outcome[], startedAt: number): void {
+    // Only a validated event's type becomes a label: a sender's junk must not create series.
+    const types = outcomes.map((o, i) => (o.status === 'rejected' ? '' : typeOf(inputs[i])));
+    this.countBy(this.received, source, types);
+    const accepted: string[] = [];
+    const duplicates: string[] = [];
+    let first = Number.POSITIVE_INFINITY;
+    let last = 0;
+    for (let i = 0; i < outcomes.length; i++) {
+      const o = outcomes[i]!;
+      if (o.status === 'accepted') {
+        accepted.push(types[i]!);
+        // A request's accepted events take consecutive seqs (duplicates take none).
+        if (o.seq < first) first = o.seq;
+        if (o.seq > last) last = o.seq;
+      } else if (o.status === 'duplicate') duplicates.push(types[i]!);
+      else this.rejected.inc({ source, code: o.errors[0]?.code ?? 'invalid' });
+    }
+    this.countBy(this.accepted, source, accepted);
+    this.countBy(this.duplicate, source, duplicates);
+    if (last > 0) this.receipts.add(first, last, startedAt);
+  }
+
+  /** One `inc` per distinct type in the request, not per event. */
+  private countBy(counter: Counter<'source' | 'type'>, source: string, types: readonly string[]): void {
+    if (types.length === 0) return;
+    const byType = new Map<string, number>();
+    for (const t of types) byType.set(t, (byType.get(t) ?? 0) + 1);
+    for (const [type, n] of byType) counter.inc({ source, type }, n);
+  }
+}
+
+/** A validated event's type, for labels. */
+function typeOf(input: unknown): string {
+  const t = (input as { type?: unknown } | null)?.type;
+  return typeof t === 'string' ? t : '';
+}
