@@ -5,6 +5,7 @@ import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import { metricsRoutes } from './admin/metrics-route.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { configDigest } from './observability/config-digest.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Ingest } from './pipeline/ingest.js';
@@ -124,7 +125,11 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
 
     await run(http);
     const address = http.address!;
-    log.info({ address: address.address, port: address.port, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
+    // The start-up summary: one line an operator can compare across hosts and restarts.
+    log.info(
+      { address: address.address, port: address.port, bootstrap, embeddedBus: embedded, configSha256: configDigest(config), node: process.version, wal: { path: config.wal.path, synchronous: config.wal.synchronous, lastSeq: wal.lastSeq, pendingEvents: ledger.pendingEvents } },
+      'edge-gateway listening',
+    );
 
     let stopping: Promise<StopReport> | undefined;
     const stop = (deadline: number) =>
