@@ -5,6 +5,7 @@ import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import { metricsRoutes } from './admin/metrics-route.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { SystemdNotifier } from './lifecycle/systemd-notify.js';
 import { configDigest } from './observability/config-digest.js';
 import { GatewayMetrics } from './observability/metrics.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
@@ -62,6 +63,9 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   let reportFatal!: (f: { err: Error; origin: string }) => void;
   const fatal = new Promise<{ err: Error; origin: string }>((resolve) => (reportFatal = resolve));
 
+  let statusLine = () => 'starting';
+  const systemd = SystemdNotifier.fromEnv(process.env, { log, status: () => statusLine() });
+  systemd.status('starting: opening the WAL, connecting to Kafka');
   try {
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
@@ -130,6 +134,10 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       { address: address.address, port: address.port, bootstrap, embeddedBus: embedded, configSha256: configDigest(config), node: process.version, wal: { path: config.wal.path, synchronous: config.wal.synchronous, lastSeq: wal.lastSeq, pendingEvents: ledger.pendingEvents } },
       'edge-gateway listening',
     );
+
+    // READY=1 now that the WAL is open and the listener is up; stopped first, so STOPPING=1 opens the drain.
+    statusLine = () => `ready: ${ledger.pendingEvents} events pending for Kafka, breaker ${forwarder!.breakerState}, intake ${String(budget.health().intake)}`;
+    await run(systemd);
 
     let stopping: Promise<StopReport> | undefined;
     const stop = (deadline: number) =>
