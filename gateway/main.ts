@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { deadLetterRoutes } from './admin/dead-letter-routes.js';
 import { healthRoutes, type HealthSource } from './admin/health-routes.js';
@@ -76,7 +77,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       deliveredCursor: () => ledger.cursor,
     });
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
-    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log }));
+    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log, ...(config.wal.path === ':memory:' ? {} : { diskPath: dirname(config.wal.path) }) }));
 
     const embedded = config.kafka.brokers.length === 0;
     let bootstrap = config.kafka.brokers.join(',');

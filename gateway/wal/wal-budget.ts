@@ -1,3 +1,4 @@
+import { statfsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { GatewayError, hasCode } from '../errors.js';
@@ -16,18 +17,27 @@ export const WalBudgetConfigSchema = z.strictObject({
   resumeAtPercent: z.number().int().min(1).max(100).default(90),
   /** When a sender refused by the budget or a full disk should retry, in seconds (HTTP `Retry-After`). */
   retryAfterSeconds: z.number().int().positive().max(3600).default(2),
-  /** How often the WAL's size is read, in ms (it is cached in between), and early pruning runs. */
+  /** How often the WAL's size and the free disk are read, in ms (cached in between), and early pruning runs. */
   checkIntervalMs: z.number().int().positive().default(1000),
+  /**
+   * Intake pauses (503 `disk_space_low`) while the WAL's file system has less free space than this
+   * for the gateway's user (statfs `bavail`), before SQLite finds the disk full; it resumes once free
+   * space is back above this divided by `resumeAtPercent`. Delivered events are pruned early
+   * meanwhile. 0 turns the check off.
+   */
+  minFreeDiskBytes: z.number().int().nonnegative().default(1024 ** 3),
 });
 export type WalBudgetConfig = z.infer<typeof WalBudgetConfigSchema>;
 
 /** Why intake is paused; `disk_full` lasts until a commit succeeds again. */
-export type PauseReason = 'pending_events' | 'bytes' | 'disk_full';
+export type PauseReason = 'pending_events' | 'bytes' | 'disk_full' | 'disk_space_low';
 
 export interface BudgetFigures {
   pendingEvents: number;
   bytes: number;
   diskFull: boolean;
+  /** Free bytes on the WAL's file system for the gateway's user; undefined when not watched. */
+  freeDiskBytes?: number;
 }
 
 /** Delivered rows deleted per check under byte pressure: bounds how long one check holds the event loop. */
@@ -39,9 +49,12 @@ const EARLY_PRUNE_ROWS = 50_000;
  */
 export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: PauseReason | undefined): PauseReason | undefined {
   if (f.diskFull) return 'disk_full';
+  const free = f.freeDiskBytes ?? Number.POSITIVE_INFINITY;
+  if (free < config.minFreeDiskBytes) return 'disk_space_low';
   if (f.pendingEvents >= config.maxPendingEvents) return 'pending_events';
   if (f.bytes >= config.maxBytes) return 'bytes';
   if (current === undefined || current === 'disk_full') return undefined;
+  if (current === 'disk_space_low' && free < Math.ceil((config.minFreeDiskBytes * 100) / config.resumeAtPercent)) return 'disk_space_low';
   if (f.pendingEvents >= resumeMark(config.maxPendingEvents, config)) return 'pending_events';
   if (f.bytes >= resumeMark(config.maxBytes, config)) return 'bytes';
   return undefined;
@@ -55,8 +68,10 @@ export interface WalBudgetDeps {
   /** Events in the WAL not yet finished. */
   ledger: { readonly pendingEvents: number };
   /** Frees space under byte pressure. */
-  retention: { pruneEarly(maxRows: number): number };
+  retention: { pruneEarly(maxRows: number): Promise<number> };
   log: Logger;
+  /** A path on the WAL's file system (its directory), for statfs; unset: free disk is not watched. */
+  diskPath?: string;
 }
 
 /**
@@ -69,7 +84,9 @@ export interface WalBudgetDeps {
 export class WalBudget {
   readonly name = 'budget';
   private bytes = 0;
+  private freeDisk: number | undefined;
   private diskFull = false;
+  private checking = false;
   private paused: PauseReason | undefined;
   private underPressure = false;
   private pauses = 0;
@@ -80,11 +97,11 @@ export class WalBudget {
     readonly config: WalBudgetConfig,
     private readonly deps: WalBudgetDeps,
   ) {
-    this.bytes = deps.wal.usedBytes();
+    this.readFigures();
   }
 
   start(): void {
-    this.timer = setInterval(() => this.check(), this.config.checkIntervalMs);
+    this.timer = setInterval(() => void this.check(), this.config.checkIntervalMs);
     this.timer.unref();
   }
 
@@ -99,6 +116,9 @@ export class WalBudget {
     const reason = this.evaluate();
     if (reason === 'pending_events' || reason === 'bytes') {
       throw new GatewayError('wal_budget_exceeded', this.describe(reason), { retryAfterSeconds: this.config.retryAfterSeconds });
+    }
+    if (reason === 'disk_space_low') {
+      throw new GatewayError('disk_space_low', this.describe(reason), { retryAfterSeconds: this.config.retryAfterSeconds });
     }
     // disk_full: the request goes on to try its commit, which is what tells that space is back.
   }
@@ -122,30 +142,51 @@ export class WalBudget {
     this.evaluate();
   }
 
-  /** Reads the WAL's size, prunes early under byte pressure, and logs pausing or resuming. */
-  check(): void {
-    this.bytes = this.deps.wal.usedBytes();
-    const pressure = this.diskFull || this.bytes >= resumeMark(this.config.maxBytes, this.config);
-    if (pressure) {
-      const n = this.deps.retention.pruneEarly(EARLY_PRUNE_ROWS);
-      if (n > 0 && !this.underPressure) {
-        this.underPressure = true;
-        this.deps.log.warn(
-          { usedBytes: this.bytes, maxBytes: this.config.maxBytes, diskFull: this.diskFull, pruned: n },
-          'WAL under byte pressure: pruning delivered events before their retention period; duplicates of them are no longer recognised',
-        );
+  /**
+   * Reads the WAL's size and the free disk, prunes early under byte or disk pressure, and logs
+   * pausing or resuming. Resolves once an early prune is done (checks never overlap).
+   */
+  async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      this.readFigures();
+      const diskLow = this.freeDisk !== undefined && this.freeDisk < Math.ceil((this.config.minFreeDiskBytes * 100) / this.config.resumeAtPercent);
+      const pressure = this.diskFull || diskLow || this.bytes >= resumeMark(this.config.maxBytes, this.config);
+      if (pressure) {
+        const n = await this.deps.retention.pruneEarly(EARLY_PRUNE_ROWS);
+        if (n > 0 && !this.underPressure) {
+          this.underPressure = true;
+          this.deps.log.warn(
+            { usedBytes: this.bytes, maxBytes: this.config.maxBytes, diskFull: this.diskFull, freeDiskBytes: this.freeDisk, pruned: n },
+            'WAL under byte pressure: pruning delivered events before their retention period; duplicates of them are no longer recognised',
+          );
+        }
+        if (n > 0) this.readFigures();
+      } else {
+        this.underPressure = false;
       }
-      if (n > 0) this.bytes = this.deps.wal.usedBytes();
-    } else {
-      this.underPressure = false;
+      this.evaluate();
+    } finally {
+      this.checking = false;
     }
-    this.evaluate();
+  }
+
+  private readFigures(): void {
+    this.bytes = this.deps.wal.usedBytes();
+    if (this.deps.diskPath === undefined || this.config.minFreeDiskBytes === 0) return;
+    try {
+      const fs = statfsSync(this.deps.diskPath);
+      this.freeDisk = fs.bavail * fs.bsize;
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message, path: this.deps.diskPath }, 'cannot read the free disk space');
+    }
   }
 
   /** Side-effect free: the pause that the current figures mean, without logging or counting it. */
   health(): ComponentHealth {
     const pendingEvents = this.deps.ledger.pendingEvents;
-    const reason = pauseReason({ pendingEvents, bytes: this.bytes, diskFull: this.diskFull }, this.config, this.paused);
+    const reason = pauseReason(this.figures(pendingEvents), this.config, this.paused);
     return {
       intake: reason ? 'paused' : 'open',
       ...(reason ? { pausedBy: reason } : {}),
@@ -154,6 +195,7 @@ export class WalBudget {
       // The WAL's usedBytes as read at the last check (every checkIntervalMs): what the budget decides on.
       usedBytesAtCheck: this.bytes,
       maxBytes: this.config.maxBytes,
+      ...(this.freeDisk !== undefined ? { freeDiskBytes: this.freeDisk, minFreeDiskBytes: this.config.minFreeDiskBytes } : {}),
       resumeBelow: {
         pendingEvents: resumeMark(this.config.maxPendingEvents, this.config),
         usedBytes: resumeMark(this.config.maxBytes, this.config),
@@ -163,9 +205,13 @@ export class WalBudget {
     };
   }
 
+  private figures(pendingEvents: number): BudgetFigures {
+    return { pendingEvents, bytes: this.bytes, diskFull: this.diskFull, ...(this.freeDisk !== undefined ? { freeDiskBytes: this.freeDisk } : {}) };
+  }
+
   private evaluate(): PauseReason | undefined {
     const pendingEvents = this.deps.ledger.pendingEvents;
-    const next = pauseReason({ pendingEvents, bytes: this.bytes, diskFull: this.diskFull }, this.config, this.paused);
+    const next = pauseReason(this.figures(pendingEvents), this.config, this.paused);
     if (next !== this.paused) {
       const figures = { pendingEvents, maxPendingEvents: this.config.maxPendingEvents, usedBytes: this.bytes, maxBytes: this.config.maxBytes };
       if (next && !this.paused) {
@@ -189,6 +235,8 @@ export class WalBudget {
         return `WAL budget reached: ${pendingEvents} events not yet delivered to Kafka (wal.budget.maxPendingEvents = ${c.maxPendingEvents}); intake resumes below ${resumeMark(c.maxPendingEvents, c)}`;
       case 'bytes':
         return `WAL budget reached: the WAL uses ${this.bytes} bytes (wal.budget.maxBytes = ${c.maxBytes}); intake resumes below ${resumeMark(c.maxBytes, c)}`;
+      case 'disk_space_low':
+        return `free disk space is low: ${this.freeDisk} bytes free on the WAL's file system (wal.budget.minFreeDiskBytes = ${c.minFreeDiskBytes}); intake resumes above ${Math.ceil((c.minFreeDiskBytes * 100) / c.resumeAtPercent)}`;
       case 'disk_full':
         return 'the WAL is full (disk or wal.maxFileBytes): commits fail until delivered events are pruned or space is freed';
     }

@@ -51,6 +51,8 @@ export class Wal {
   ) {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     this.db = new BetterSqlite3(config.path);
+    // Takes effect on a new file only, and only before journal_mode (migration 4 converts an old one).
+    this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${config.synchronous.toUpperCase()}`);
     if (config.maxFileBytes !== undefined) {
@@ -241,6 +243,12 @@ export class Wal {
    */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Returns up to `pages` free pages to the file system (auto_vacuum=INCREMENTAL); how many stay free. */
+  incrementalVacuum(pages: number): number {
+    this.db.pragma(`incremental_vacuum(${Math.max(1, Math.floor(pages))})`);
+    return this.db.pragma('freelist_count', { simple: true }) as number;
   }
 
   health(): ComponentHealth {
