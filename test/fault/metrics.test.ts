@@ -17,6 +17,8 @@ it('GET /metrics: intake, forwarding, latency and breaker series move as events 
     EDGE_GATEWAY_ROUTING_DEFAULT_TOPIC: topic,
     EDGE_GATEWAY_FORWARDER_BREAKER_RESET_TIMEOUT_MS: '2000',
     EDGE_GATEWAY_FORWARDER_RETRY_MAX_MS: '2000',
+    // librdkafka refuses a record over 20 kB itself: a poison event, for the error and dead-letter series.
+    EDGE_GATEWAY_KAFKA_PRODUCER: '{ message.max.bytes: 20000 }',
   });
   let sent = 0;
   const post = async (events: unknown[]) => {
@@ -58,6 +60,16 @@ it('GET /metrics: intake, forwarding, latency and breaker series move as events 
     assert.equal(valueOf(afterBad, 'edge_gateway_events_duplicate_total', counts), 1);
     assert.equal(valueOf(afterBad, 'edge_gateway_events_rejected_total', { source: 'http', code: 'invalid_format' }), 1);
 
+    // A record too large for the client: a delivery error by its librdkafka code, then a dead letter.
+    assert.equal(await post([makeEvent(`${topic}-big`, 'key-big', 0, { payload: { blob: 'x'.repeat(30_000) } })]), 202);
+    const poisoned = await gateway.waitFor('the dead letter', async () => {
+      const s = await m();
+      return valueOf(s, 'edge_gateway_dead_letters_total') === 1 ? s : undefined;
+    }, { timeoutMs: 60_000 });
+    assert.equal(valueOf(poisoned, 'edge_gateway_dead_letters_open'), 1);
+    assert.ok(valueOf(poisoned, 'edge_gateway_delivery_errors_total', { code: 'ERR_MSG_SIZE_TOO_LARGE' }) >= 1, 'the refusal counted by its code');
+    assert.equal(forwarded(poisoned), 500);
+
     await brokerCtl('kill');
     const downAt = Date.now();
     await send(5);
@@ -78,8 +90,8 @@ it('GET /metrics: intake, forwarding, latency and breaker series move as events 
     const outageMs = Date.now() - downAt;
     assert.ok(valueOf(back, 'edge_gateway_breaker_transitions_total', { to: 'closed' }) >= 1, 'the breaker closed again');
     assert.equal(valueOf(back, 'edge_gateway_breaker_state', { state: 'closed' }), 1);
-    assert.equal(valueOf(back, 'edge_gateway_events_accepted_total', counts), 1000);
-    assert.equal(valueOf(back, 'edge_gateway_end_to_end_latency_seconds_count'), 1000);
+    assert.equal(valueOf(back, 'edge_gateway_events_accepted_total', counts), 1001);
+    assert.equal(valueOf(back, 'edge_gateway_end_to_end_latency_seconds_count'), 1000, 'one per confirmed event');
     // The 500 sent during the outage waited for the broker: their end-to-end latency is over 1 s.
     const underOneSecond = valueOf(back, 'edge_gateway_end_to_end_latency_seconds_bucket', { le: '1' });
     assert.ok(underOneSecond <= 500, `at most the 500 sent before the outage within 1 s (${underOneSecond}; outage ${outageMs} ms)`);
