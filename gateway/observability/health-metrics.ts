@@ -3,8 +3,6 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 /** Each component's `health()` figures by its name (`wal`, `delivery`, `forwarder`, ...), as in /health/ready. */
 export type HealthFigures = Record<string, Record<string, unknown>>;
 
-/** One scrape reads every component's health once (the metrics below share the reading). */
-const SNAPSHOT_MS = 250;
 
 /**
  * Gauges and counters read from the components' own health figures when Prometheus scrapes
@@ -12,14 +10,14 @@ const SNAPSHOT_MS = 250;
  * mirrors a component's running total (reset and set each scrape; the total only grows while the
  * process runs, as Prometheus expects of a counter).
  */
-export function registerHealthMetrics(registry: Registry, health: () => HealthFigures | undefined): void {
+export function registerHealthMetrics(registry: Registry, health: () => HealthFigures | undefined): { newScrape(): void } {
+  // One scrape reads every component's health once; the metrics below share that reading.
   let snapshot: HealthFigures | undefined;
-  let takenAt = 0;
+  let fresh = false;
   const figures = (): HealthFigures | undefined => {
-    const now = Date.now();
-    if (now - takenAt > SNAPSHOT_MS) {
+    if (!fresh) {
       snapshot = health();
-      takenAt = now;
+      fresh = true;
     }
     return snapshot;
   };
@@ -113,4 +111,5 @@ export function registerHealthMetrics(registry: Registry, health: () => HealthFi
       if (encoder !== undefined) this.set({ queue: 'encoder' }, encoder);
     },
   });
+  return { newScrape: () => (fresh = false) };
 }

@@ -46,6 +46,7 @@ export class GatewayMetrics {
   private readonly forwardedByTopic = new Map<string, { inc(): void }>();
   private readonly children = new Map<object, Map<string, { inc(n?: number): void }>>();
   private deliveries = 0;
+  private readonly healthMetrics: { newScrape(): void };
 
   constructor(private readonly deps: { health: () => HealthFigures | undefined; deliveredCursor: () => number }) {
     const registers = [this.registry];
@@ -58,7 +59,7 @@ export class GatewayMetrics {
     this.endToEnd = new Histogram({ name: 'edge_gateway_end_to_end_latency_seconds', help: 'Per event: from reaching the pipeline to its Kafka delivery report (received -> Kafka-confirmed).', buckets: END_TO_END_BUCKETS, registers });
     this.forwarded = new Counter({ name: 'edge_gateway_events_forwarded_total', help: 'Events Kafka confirmed (delivery report), by topic.', labelNames: ['topic'], registers });
     this.deliveryErrors = new Counter({ name: 'edge_gateway_delivery_errors_total', help: 'Records Kafka did not confirm, by librdkafka error code.', labelNames: ['code'], registers });
-    registerHealthMetrics(this.registry, deps.health);
+    this.healthMetrics = registerHealthMetrics(this.registry, deps.health);
   }
 
   /** `text/plain; version=0.0.4` (the Prometheus text format). */
@@ -68,6 +69,7 @@ export class GatewayMetrics {
 
   /** The exposition text. */
   text(): Promise<string> {
+    this.healthMetrics.newScrape();
     return this.registry.metrics();
   }
 
