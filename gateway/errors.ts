@@ -71,6 +71,7 @@ export const ERROR_CODES = {
   event_in_log_again: 'conflict',
   wal_budget_exceeded: 'unavailable',
   wal_disk_full: 'unavailable',
+  disk_space_low: 'unavailable',
   wal_unavailable: 'unavailable',
   intake_paused: 'unavailable',
   dead_letter_not_recorded: 'unavailable',

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { AdminListener, type AdminAddress } from './admin/admin-listener.js';
 import { deadLetterRoutes } from './admin/dead-letter-routes.js';
@@ -10,6 +11,10 @@ import { walStats, walStatsRoutes } from './admin/wal-stats-routes.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
 import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
+import { metricsRoutes } from './admin/metrics-route.js';
+import { SystemdNotifier } from './lifecycle/systemd-notify.js';
+import { configDigest } from './observability/config-digest.js';
+import { GatewayMetrics } from './observability/metrics.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Bulkheads } from './pipeline/bulkheads.js';
 import { Ingest } from './pipeline/ingest.js';
@@ -75,14 +80,24 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   let reportFatal!: (f: { err: Error; origin: string }) => void;
   const fatal = new Promise<{ err: Error; origin: string }>((resolve) => (reportFatal = resolve));
 
+  let statusLine = () => 'starting';
+  const systemd = SystemdNotifier.fromEnv(process.env, { log, status: () => statusLine() });
+  systemd.status('starting: opening the WAL, connecting to Kafka');
   try {
     const eventLoop = await run(new EventLoopMonitor());
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
+    let health: HealthSource[] = [];
+    let figures: HealthSource[] = [];
+    const metrics = new GatewayMetrics({
+      health: () => Object.fromEntries(figures.map((s) => [s.name, s.health()])),
+      deliveredCursor: () => ledger.cursor,
+    });
     const retention = await run(new Retention(config.wal.retention, { wal, ledger, log }));
     // Kafka takes events now (for the backlog-age budget); known once the forwarder is built.
     let forwarding = () => false;
-    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log, forwarding: () => forwarding() }));
+    const diskPath = config.wal.path === ':memory:' ? {} : { diskPath: dirname(config.wal.path) };
+    const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log, forwarding: () => forwarding(), ...diskPath }));
     const walHeldEvents = wal.lastSeq > 0;
 
     const embedded = config.kafka.brokers.length === 0;
@@ -110,7 +125,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     let forwarder: Forwarder | undefined;
     const triage = new PoisonTriage({ deadLetterTopic: config.forwarder.deadLetterTopic }, { wal, ledger, producer, gatewayId: config.gatewayId, log, onChange: () => forwarder?.notifyAppended() });
     forwarder = await run(
-      new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }) }),
+      new Forwarder(config.forwarder, { wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => reportFatal({ err, origin: 'forwarder' }), observer: metrics.delivery }),
     );
 
     forwarding = () => producer.ready && forwarder?.breakerState === 'closed';
@@ -122,8 +137,8 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const ingest = new Ingest({ catalogue: config.catalogue }, { commit, budget, gate, maxRecordBytes, bulkheads, router: new Router(config.routing) });
 
     const deadLetters: HealthSource = { name: 'deadLetters', health: () => ({ open: wal.deadLetters.openCount }) };
-    let health: HealthSource[] = [];
     const statusOf = (id: string) => ledger.statusOf(id);
+    const encoderQueue: HealthSource = { name: 'encoder', health: () => ({ queueDepth: encoder.queueDepth?.() ?? 0 }) };
     const probes = healthRoutes({ gatewayId: config.gatewayId, sources: () => health });
     // The admin listener's routes: GETs are open, every other method needs the admin token. A
     // further route module (e.g. GET /metrics) is one more entry here.
@@ -144,19 +159,29 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
         log,
       }),
       ...intakeControlRoutes(gate),
+      ...metricsRoutes(metrics),
     ];
     // Started before intake so it is stopped after it: operators can watch the drain.
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
-    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...schemaRoutes(), ...probes] });
-    const fix = new FixAcceptor(config.fix, { log, wal, ingest, admitting: () => admits(gate, budget) });
+    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), statusOf }), ...schemaRoutes(), ...probes] });
+    const fix = new FixAcceptor(config.fix, { log, wal, ingest: metrics.observeIngest(ingest, 'fix'), admitting: () => admits(gate, budget) });
     health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, fix, admin, eventLoop];
+    figures = [...health, encoderQueue];
     await run(http);
     await run(fix);
     const address = http.address!;
     const adminAt = admin.address!;
     const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.family === 'IPv6' ? `[${adminAt.address}]` : adminAt.address}:${adminAt.port}`;
-    log.info({ address: address.address, port: address.port, admin: adminUrl, bootstrap, embeddedBus: embedded }, 'edge-gateway listening');
+    // The start-up summary: one line an operator can compare across hosts and restarts.
+    log.info(
+      { address: address.address, port: address.port, admin: adminUrl, ...(fix.address ? { fix: fix.address } : {}), bootstrap, embeddedBus: embedded, configSha256: configDigest(config), node: process.version, wal: { path: config.wal.path, synchronous: config.wal.synchronous, lastSeq: wal.lastSeq, pendingEvents: ledger.pendingEvents } },
+      'edge-gateway listening',
+    );
+
+    // READY=1 now that the WAL is open and the listener is up; stopped first, so STOPPING=1 opens the drain.
+    statusLine = () => `ready: ${ledger.pendingEvents} events pending for Kafka, breaker ${forwarder!.breakerState}, intake ${String(budget.health().intake)}`;
+    await run(systemd);
 
     let stopping: Promise<StopReport> | undefined;
     const stop = (deadline: number) =>

@@ -79,7 +79,7 @@ describe('lifecycle read model in the WAL', () => {
     void reopened.stop();
   });
 
-  it('builds the model for a WAL written before the read model existed (migration 4)', () => {
+  it('builds the model for a WAL written before the read model existed (migration 5)', () => {
     const path = join(tempDir('lc-'), 'wal.db');
     const db = new BetterSqlite3(path);
     migrate(db, 3);

@@ -4,7 +4,7 @@ import type { Database } from 'better-sqlite3';
  * Numbered schema migrations, applied in order; `PRAGMA user_version` records the last one applied.
  * Never edit a migration that has shipped: add a new one.
  */
-const MIGRATIONS: readonly string[] = [
+const MIGRATIONS: ReadonlyArray<string | ((db: Database) => void)> = [
   // 1: the append-only log, the delivered cursor and the out-of-order completions above it.
   `CREATE TABLE events (
      seq         INTEGER PRIMARY KEY,
@@ -73,7 +73,19 @@ const MIGRATIONS: readonly string[] = [
      name    TEXT    PRIMARY KEY,
      version INTEGER NOT NULL
    );`,
+  // 6: pages freed by pruning go back to the file system (PRAGMA incremental_vacuum, run by
+  // retention). auto_vacuum can only be switched on before the first table exists (the WAL sets it
+  // first on a new file) or by rebuilding the file: a VACUUM, once, for a file made before this
+  // (it takes as long as copying the file). Outside a transaction: VACUUM cannot run inside one.
+  (db) => {
+    if (db.pragma('auto_vacuum', { simple: true }) === AUTO_VACUUM_INCREMENTAL) return;
+    db.pragma('auto_vacuum = INCREMENTAL');
+    db.exec('VACUUM');
+  },
 ];
+
+/** `PRAGMA auto_vacuum` value of INCREMENTAL. */
+export const AUTO_VACUUM_INCREMENTAL = 2;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -89,8 +101,14 @@ export function migrate(db: Database, target = SCHEMA_VERSION): void {
     );
   }
   for (let v = current; v < target; v++) {
+    const m = MIGRATIONS[v]!;
+    if (typeof m === 'function') {
+      m(db);
+      db.pragma(`user_version = ${v + 1}`);
+      continue;
+    }
     db.transaction(() => {
-      db.exec(MIGRATIONS[v]!);
+      db.exec(m);
       db.pragma(`user_version = ${v + 1}`);
     })();
   }

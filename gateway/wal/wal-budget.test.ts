@@ -64,6 +64,17 @@ describe('WAL budget: when intake pauses (pure)', () => {
     assert.equal(pauseReason({ ...drain, drainMs: 999 }, aged, undefined), undefined);
   });
 
+  it('low free disk pauses before the budgets, and resumes only above minFreeDiskBytes / resumeAtPercent', () => {
+    const d = WalBudgetConfigSchema.parse({ maxPendingEvents: 100, maxBytes: 1000, resumeAtPercent: 90, minFreeDiskBytes: 900 });
+    const g = (freeDiskBytes: number, pendingEvents = 0) => ({ pendingEvents, bytes: 0, diskFull: false, freeDiskBytes });
+    assert.equal(pauseReason(g(900), d, undefined), undefined);
+    assert.equal(pauseReason(g(899, 100), d, undefined), 'disk_space_low');
+    assert.equal(pauseReason({ ...g(0), diskFull: true }, d, undefined), 'disk_full');
+    assert.equal(pauseReason(g(999), d, 'disk_space_low'), 'disk_space_low', 'below 900 / 0.9 = 1000');
+    assert.equal(pauseReason(g(1000), d, 'disk_space_low'), undefined);
+    assert.equal(pauseReason({ pendingEvents: 0, bytes: 0, diskFull: false }, d, undefined), undefined, 'not watched');
+  });
+
   it('once paused, resumes only below the resume mark of both figures', () => {
     assert.equal(pauseReason(f(95), c, 'pending_events'), 'pending_events');
     assert.equal(pauseReason(f(90), c, 'pending_events'), 'pending_events');
@@ -81,7 +92,7 @@ describe('WAL budget on a real SQLite file', () => {
     const budget = new WalBudget(WalBudgetConfigSchema.parse({ maxPendingEvents: 10, resumeAtPercent: 50, retryAfterSeconds: 3 }), {
       wal,
       ledger: { get pendingEvents() { return pending; } },
-      retention: { pruneEarly: () => 0 },
+      retention: { pruneEarly: async () => 0 },
       log,
     });
     budget.admit();
@@ -113,7 +124,7 @@ describe('WAL budget on a real SQLite file', () => {
     const full = wal.usedBytes();
     const budget = new WalBudget(WalBudgetConfigSchema.parse({ maxBytes: Math.floor(full * 0.8), resumeAtPercent: 60 }), { wal, ledger, retention, log });
     assert.throws(() => budget.admit(), (e: unknown) => hasCode(e, 'wal_budget_exceeded') && /the WAL uses \d+ bytes/.test(e.message));
-    budget.check();
+    await budget.check();
     assert.equal(wal.readAfter(0, 1)[0]!.seq, 2001, 'every delivered event was pruned, the first undelivered one kept');
     assert.equal(wal.readAfter(0, 5000).length, 1000);
     assert.ok(wal.usedBytes() < full * 0.6, `pruning freed the pages (${wal.usedBytes()} of ${full})`);
@@ -144,7 +155,7 @@ describe('WAL budget on a real SQLite file', () => {
 
     // Delivery is still recorded while full, and early pruning frees the space.
     deliver(stored);
-    budget.check();
+    await budget.check();
     assert.equal(wal.readAfter(0, 10).length, 0);
     const outcomes = await commit.append(recs('after-', 50));
     assert.equal(outcomes[0]!.seq, stored + 1, 'seqs continue gap-free after the failure');

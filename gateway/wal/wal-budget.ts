@@ -1,7 +1,9 @@
+import { statfsSync } from 'node:fs';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { GatewayError, hasCode } from '../errors.js';
 import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
+import { BacklogPace, type BacklogPaceDeps } from './backlog-pace.js';
 
 export const WalBudgetConfigSchema = z.strictObject({
   /** Undelivered events at which intake pauses (503 `wal_budget_exceeded`). */
@@ -25,18 +27,27 @@ export const WalBudgetConfigSchema = z.strictObject({
    * budgets. 0: off.
    */
   maxPendingAgeMs: z.number().int().nonnegative().default(0),
-  /** How often the WAL's size is read, in ms (it is cached in between), and early pruning runs. */
+  /** How often the WAL's size and the free disk are read, in ms (cached in between), and early pruning runs. */
   checkIntervalMs: z.number().int().positive().default(1000),
+  /**
+   * Intake pauses (503 `disk_space_low`) while the WAL's file system has less free space than this
+   * for the gateway's user (statfs `bavail`), before SQLite finds the disk full; it resumes once free
+   * space is back above this divided by `resumeAtPercent`. Delivered events are pruned early
+   * meanwhile. 0 turns the check off.
+   */
+  minFreeDiskBytes: z.number().int().nonnegative().default(1024 ** 3),
 });
 export type WalBudgetConfig = z.infer<typeof WalBudgetConfigSchema>;
 
 /** Why intake is paused; `disk_full` lasts until a commit succeeds again. */
-export type PauseReason = 'pending_events' | 'bytes' | 'pending_age' | 'disk_full';
+export type PauseReason = 'pending_events' | 'bytes' | 'pending_age' | 'disk_full' | 'disk_space_low';
 
 export interface BudgetFigures {
   pendingEvents: number;
   bytes: number;
   diskFull: boolean;
+  /** Free bytes on the WAL's file system for the gateway's user; undefined when not watched. */
+  freeDiskBytes?: number;
   /**
    * Age of the oldest undelivered event in ms (0: none); how long the backlog would take to
    * forward at the last measured rate, in ms (0: no rate measured yet); whether Kafka takes events now.
@@ -55,12 +66,15 @@ const EARLY_PRUNE_ROWS = 50_000;
  */
 export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: PauseReason | undefined): PauseReason | undefined {
   if (f.diskFull) return 'disk_full';
+  const free = f.freeDiskBytes ?? Number.POSITIVE_INFINITY;
+  if (free < config.minFreeDiskBytes) return 'disk_space_low';
   if (f.pendingEvents >= config.maxPendingEvents) return 'pending_events';
   if (f.bytes >= config.maxBytes) return 'bytes';
   const ageCounts = config.maxPendingAgeMs > 0 && f.forwarding === true;
   const age = Math.max(f.pendingAgeMs ?? 0, f.drainMs ?? 0);
   if (ageCounts && age >= config.maxPendingAgeMs) return 'pending_age';
   if (current === undefined || current === 'disk_full') return undefined;
+  if (current === 'disk_space_low' && free < Math.ceil((config.minFreeDiskBytes * 100) / config.resumeAtPercent)) return 'disk_space_low';
   if (f.pendingEvents >= resumeMark(config.maxPendingEvents, config)) return 'pending_events';
   if (f.bytes >= resumeMark(config.maxBytes, config)) return 'bytes';
   if (ageCounts && age >= resumeMark(config.maxPendingAgeMs, config)) return 'pending_age';
@@ -70,16 +84,13 @@ export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: 
 const resumeMark = (max: number, config: WalBudgetConfig) => Math.floor((max * config.resumeAtPercent) / 100);
 
 
-export interface WalBudgetDeps {
+export interface WalBudgetDeps extends BacklogPaceDeps {
   wal: { usedBytes(): number };
-  /** Events in the WAL not yet finished, and when the oldest of them was received (epoch ms). */
-  ledger: { readonly pendingEvents: number; readonly finishedEvents?: number; oldestPendingReceivedAt?(): number | undefined };
-  /** Whether Kafka takes events now (connected, breaker closed): the age budget applies only then. */
-  forwarding?: () => boolean;
-  now?: () => number;
   /** Frees space under byte pressure. */
-  retention: { pruneEarly(maxRows: number): number };
+  retention: { pruneEarly(maxRows: number): Promise<number> };
   log: Logger;
+  /** A path on the WAL's file system (its directory), for statfs; unset: free disk is not watched. */
+  diskPath?: string;
 }
 
 /**
@@ -92,12 +103,10 @@ export interface WalBudgetDeps {
 export class WalBudget {
   readonly name = 'budget';
   private bytes = 0;
+  private freeDisk: number | undefined;
   private diskFull = false;
-  /** `received_at` of the oldest undelivered event as read at the last check (epoch ms). */
-  private oldestPendingAt: number | undefined;
-  /** Events/s forwarding last managed over a check interval that had a backlog throughout (0: not yet measured). */
-  private forwardRate = 0;
-  private lastCheck = { at: 0, finished: 0, pending: 0 };
+  private checking = false;
+  private readonly pace: BacklogPace;
   private paused: PauseReason | undefined;
   private underPressure = false;
   private pauses = 0;
@@ -108,12 +117,12 @@ export class WalBudget {
     readonly config: WalBudgetConfig,
     private readonly deps: WalBudgetDeps,
   ) {
-    this.bytes = deps.wal.usedBytes();
-    this.oldestPendingAt = deps.ledger.oldestPendingReceivedAt?.();
+    this.pace = new BacklogPace(deps);
+    this.readFigures();
   }
 
   start(): void {
-    this.timer = setInterval(() => this.check(), this.config.checkIntervalMs);
+    this.timer = setInterval(() => void this.check(), this.config.checkIntervalMs);
     this.timer.unref();
   }
 
@@ -128,6 +137,9 @@ export class WalBudget {
     const reason = this.evaluate();
     if (reason === 'pending_events' || reason === 'bytes' || reason === 'pending_age') {
       throw new GatewayError('wal_budget_exceeded', this.describe(reason), { retryAfterSeconds: this.config.retryAfterSeconds });
+    }
+    if (reason === 'disk_space_low') {
+      throw new GatewayError('disk_space_low', this.describe(reason), { retryAfterSeconds: this.config.retryAfterSeconds });
     }
     // disk_full: the request goes on to try its commit, which is what tells that space is back.
   }
@@ -151,25 +163,46 @@ export class WalBudget {
     this.evaluate();
   }
 
-  /** Reads the WAL's size, prunes early under byte pressure, and logs pausing or resuming. */
-  check(): void {
-    this.bytes = this.deps.wal.usedBytes();
-    if (this.config.maxPendingAgeMs > 0) this.measureForwarding();
-    const pressure = this.diskFull || this.bytes >= resumeMark(this.config.maxBytes, this.config);
-    if (pressure) {
-      const n = this.deps.retention.pruneEarly(EARLY_PRUNE_ROWS);
-      if (n > 0 && !this.underPressure) {
-        this.underPressure = true;
-        this.deps.log.warn(
-          { usedBytes: this.bytes, maxBytes: this.config.maxBytes, diskFull: this.diskFull, pruned: n },
-          'WAL under byte pressure: pruning delivered events before their retention period; duplicates of them are no longer recognised',
-        );
+  /**
+   * Reads the WAL's size and the free disk, prunes early under byte or disk pressure, and logs
+   * pausing or resuming. Resolves once an early prune is done (checks never overlap).
+   */
+  async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      this.readFigures();
+      if (this.config.maxPendingAgeMs > 0) this.pace.measure();
+      const diskLow = this.freeDisk !== undefined && this.freeDisk < Math.ceil((this.config.minFreeDiskBytes * 100) / this.config.resumeAtPercent);
+      const pressure = this.diskFull || diskLow || this.bytes >= resumeMark(this.config.maxBytes, this.config);
+      if (pressure) {
+        const n = await this.deps.retention.pruneEarly(EARLY_PRUNE_ROWS);
+        if (n > 0 && !this.underPressure) {
+          this.underPressure = true;
+          this.deps.log.warn(
+            { usedBytes: this.bytes, maxBytes: this.config.maxBytes, diskFull: this.diskFull, freeDiskBytes: this.freeDisk, pruned: n },
+            'WAL under byte pressure: pruning delivered events before their retention period; duplicates of them are no longer recognised',
+          );
+        }
+        if (n > 0) this.readFigures();
+      } else {
+        this.underPressure = false;
       }
-      if (n > 0) this.bytes = this.deps.wal.usedBytes();
-    } else {
-      this.underPressure = false;
+      this.evaluate();
+    } finally {
+      this.checking = false;
     }
-    this.evaluate();
+  }
+
+  private readFigures(): void {
+    this.bytes = this.deps.wal.usedBytes();
+    if (this.deps.diskPath === undefined || this.config.minFreeDiskBytes === 0) return;
+    try {
+      const fs = statfsSync(this.deps.diskPath);
+      this.freeDisk = fs.bavail * fs.bsize;
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message, path: this.deps.diskPath }, 'cannot read the free disk space');
+    }
   }
 
   /** Side-effect free: the pause that the current figures mean, without logging or counting it. */
@@ -184,53 +217,18 @@ export class WalBudget {
       // The WAL's usedBytes as read at the last check (every checkIntervalMs): what the budget decides on.
       usedBytesAtCheck: this.bytes,
       maxBytes: this.config.maxBytes,
-      pendingAgeMsAtCheck: this.pendingAgeMs(pendingEvents),
-      drainMs: this.drainMs(pendingEvents),
-      forwardRatePerSec: Math.round(this.forwardRate),
+      ...(this.freeDisk !== undefined ? { freeDiskBytes: this.freeDisk, minFreeDiskBytes: this.config.minFreeDiskBytes } : {}),
+      pendingAgeMsAtCheck: this.pace.pendingAgeMs(pendingEvents),
+      drainMs: this.pace.drainMs(pendingEvents),
+      forwardRatePerSec: this.pace.ratePerSec,
       maxPendingAgeMs: this.config.maxPendingAgeMs,
       resumeBelow: {
         pendingEvents: resumeMark(this.config.maxPendingEvents, this.config),
         usedBytes: resumeMark(this.config.maxBytes, this.config),
-        pendingAgeMs: resumeMark(this.config.maxPendingAgeMs, this.config),
       },
       pauses: this.pauses,
       resumes: this.resumes,
     };
-  }
-
-  /**
-   * The oldest undelivered event's age: `received_at` as read at the last check, against now (so it
-   * grows between checks while nothing is delivered; once the cursor moves it is an overestimate
-   * until the next check). 0 with nothing pending.
-   */
-  private pendingAgeMs(pendingEvents: number): number {
-    if (pendingEvents <= 0 || this.oldestPendingAt === undefined) return 0;
-    return Math.max(0, (this.deps.now ?? Date.now)() - this.oldestPendingAt);
-  }
-
-  /**
-   * Reads the oldest undelivered event's time and the forwarding rate. The rate is taken only over
-   * an interval with a backlog at both ends (what forwarding can do, not what it was offered) and
-   * kept until the next such interval.
-   */
-  private measureForwarding(): void {
-    const { ledger } = this.deps;
-    this.oldestPendingAt = ledger.oldestPendingReceivedAt?.();
-    const now = (this.deps.now ?? Date.now)();
-    const finished = ledger.finishedEvents ?? 0;
-    const pending = ledger.pendingEvents;
-    const dt = now - this.lastCheck.at;
-    if (this.lastCheck.at > 0 && dt > 0 && this.lastCheck.pending > 0 && pending > 0 && (this.deps.forwarding?.() ?? false)) {
-      const rate = ((finished - this.lastCheck.finished) * 1000) / dt;
-      this.forwardRate = this.forwardRate === 0 ? rate : (this.forwardRate + rate) / 2;
-    }
-    this.lastCheck = { at: now, finished, pending };
-  }
-
-  /** How long the backlog would take to forward at the measured rate, in ms; 0 before a rate is known. */
-  private drainMs(pendingEvents: number): number {
-    if (this.forwardRate <= 0 || pendingEvents <= 0) return 0;
-    return Math.round((pendingEvents * 1000) / this.forwardRate);
   }
 
   private figures(pendingEvents: number): BudgetFigures {
@@ -238,9 +236,10 @@ export class WalBudget {
       pendingEvents,
       bytes: this.bytes,
       diskFull: this.diskFull,
-      pendingAgeMs: this.pendingAgeMs(pendingEvents),
-      drainMs: this.drainMs(pendingEvents),
-      forwarding: this.deps.forwarding?.() ?? false,
+      ...(this.freeDisk !== undefined ? { freeDiskBytes: this.freeDisk } : {}),
+      pendingAgeMs: this.pace.pendingAgeMs(pendingEvents),
+      drainMs: this.pace.drainMs(pendingEvents),
+      forwarding: this.pace.forwarding,
     };
   }
 
@@ -269,9 +268,11 @@ export class WalBudget {
       case 'pending_events':
         return `WAL budget reached: ${pendingEvents} events not yet delivered to Kafka (wal.budget.maxPendingEvents = ${c.maxPendingEvents}); intake resumes below ${resumeMark(c.maxPendingEvents, c)}`;
       case 'pending_age':
-        return `intake paced to forwarding: the oldest undelivered event is ${this.pendingAgeMs(pendingEvents)} ms old and the backlog needs ${this.drainMs(pendingEvents)} ms to forward (wal.budget.maxPendingAgeMs = ${c.maxPendingAgeMs}); intake resumes below ${resumeMark(c.maxPendingAgeMs, c)} ms`;
+        return `intake paced to forwarding: the oldest undelivered event is ${this.pace.pendingAgeMs(pendingEvents)} ms old and the backlog needs ${this.pace.drainMs(pendingEvents)} ms to forward (wal.budget.maxPendingAgeMs = ${c.maxPendingAgeMs}); intake resumes below ${resumeMark(c.maxPendingAgeMs, c)} ms`;
       case 'bytes':
         return `WAL budget reached: the WAL uses ${this.bytes} bytes (wal.budget.maxBytes = ${c.maxBytes}); intake resumes below ${resumeMark(c.maxBytes, c)}`;
+      case 'disk_space_low':
+        return `free disk space is low: ${this.freeDisk} bytes free on the WAL's file system (wal.budget.minFreeDiskBytes = ${c.minFreeDiskBytes}); intake resumes above ${Math.ceil((c.minFreeDiskBytes * 100) / c.resumeAtPercent)}`;
       case 'disk_full':
         return 'the WAL is full (disk or wal.maxFileBytes): commits fail until delivered events are pruned or space is freed';
     }

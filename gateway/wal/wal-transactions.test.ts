@@ -59,7 +59,7 @@ function addFailTrigger(side: Database, name: string, when: string): void {
  * brings the cursor to lastSeq with nothing pending, so retention prunes every row; and the seqs
  * on disk are contiguous.
  */
-function assertNoGap(wal: Wal, side: Database, ledger = newLedger(wal)): void {
+async function assertNoGap(wal: Wal, side: Database, ledger = newLedger(wal)): Promise<void> {
   const lastSeq = wal.lastSeq;
   assert.deepEqual(wal.appendBatch([rec(`after-${lastSeq}`)]), [{ seq: lastSeq + 1, duplicate: false }], 'the next append takes lastSeq + 1');
   assert.equal(wal.lastSeq, lastSeq + 1);
@@ -73,7 +73,7 @@ function assertNoGap(wal: Wal, side: Database, ledger = newLedger(wal)): void {
   assert.equal(cursorOnDisk(side), wal.lastSeq);
 
   const retention = new Retention(RetentionConfigSchema.parse({ periodMs: 0, pruneIntervalMs: 1000 }), { wal, ledger, log });
-  assert.equal(retention.pruneExpired(), seqs.length, 'every finished row is pruned');
+  assert.equal(await retention.pruneExpired(), seqs.length, 'every finished row is pruned');
   assert.equal(wal.minSeq(), null);
 
   assert.deepEqual(seqs, Array.from({ length: seqs.length }, (_, i) => seqs[0]! + i), 'the seqs on disk are contiguous');
@@ -100,7 +100,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
       { seq: 5, duplicate: false },
       { seq: 6, duplicate: false },
     ]);
-    assertNoGap(wal, side);
+    await assertNoGap(wal, side);
     side.close();
     await wal.stop();
   });
@@ -120,7 +120,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
     assert.equal(wal.lastSeq, 4);
 
     side.exec('DROP TRIGGER fail_mark_redriven');
-    assertNoGap(wal, side); // appends seq 5, finishes and prunes 1..5 (seq 2 is finished as a dead letter)
+    await assertNoGap(wal, side); // appends seq 5, finishes and prunes 1..5 (seq 2 is finished as a dead letter)
     // The re-drive, tried again, takes the next seq too.
     assert.deepEqual(wal.redriveDeadLetter(2), { seq: 2, redrivenSeq: 6 });
     assert.deepEqual(seqsOnDisk(side), [6]);
@@ -137,7 +137,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
       const ledger = newLedger(wal);
       for (const seq of [1, 2, 3]) ledger.finish(seq);
       ledger.save();
-      new Retention(RetentionConfigSchema.parse({ periodMs: 0 }), { wal, ledger, log }).pruneExpired();
+      await new Retention(RetentionConfigSchema.parse({ periodMs: 0 }), { wal, ledger, log }).pruneExpired();
       assert.equal(wal.minSeq(), null);
       // Past retention e2 is no longer a duplicate: the sender's retry stores it as a new event.
       assert.deepEqual(wal.appendBatch([rec('e2')]), [{ seq: 4, duplicate: false }]);
@@ -145,7 +145,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
       assert.throws(() => wal.redriveDeadLetter(2), (err) => err instanceof GatewayError && err.code === 'event_in_log_again' && err.kind === 'conflict');
       assert.equal(wal.deadLetters.openCount, 1, 'a refused re-drive changes nothing');
       assert.equal(wal.lastSeq, 4, 'and takes no seq');
-      assertNoGap(wal, side, ledger);
+      await assertNoGap(wal, side, ledger);
       side.close();
       await wal.stop();
     },
@@ -168,7 +168,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
     assert.equal(ledger.save(), true, 'a later save records what the failed one did not');
     assert.equal(ledger.persistedCursor, 3);
     assert.deepEqual(wal.loadDelivery(), { cursor: 3, ahead: [5] });
-    assertNoGap(wal, side, ledger);
+    await assertNoGap(wal, side, ledger);
     side.close();
     await wal.stop();
   });
@@ -197,7 +197,7 @@ describe('a WAL transaction that fails on its last statement leaves no gap', () 
     assert.deepEqual(side.prepare('SELECT seq FROM delivered_ahead').pluck().all(), [], 'the retried save still moves the legacy rows');
     assert.equal(cursorOnDisk(side), 2);
     assert.deepEqual(wal.loadDelivery(), { cursor: 2, ahead: [4, 5] });
-    assertNoGap(wal, side, ledger);
+    await assertNoGap(wal, side, ledger);
     side.close();
     await wal.stop();
   });

@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
 import { DeliveryCursorStore } from './delivery-cursor-store.js';
 import { ReplayLog } from './replay-log.js';
 import { isDiskFull } from './sqlite-errors.js';
+import { incrementalVacuum, usedBytes } from './sqlite-space.js';
 import { DeadLetterStore } from './dead-letter-store.js';
 import { LifecycleStore } from './lifecycle-store.js';
 import { migrate } from './migrations.js';
@@ -56,6 +57,8 @@ export class Wal {
   ) {
     if (config.path !== ':memory:') mkdirSync(dirname(config.path), { recursive: true });
     this.db = new BetterSqlite3(config.path);
+    // Takes effect on a new file only, and only before journal_mode (migration 6 converts an old one).
+    this.db.pragma('auto_vacuum = INCREMENTAL');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${config.synchronous.toUpperCase()}`);
     if (config.maxFileBytes !== undefined) {
@@ -239,20 +242,9 @@ export class Wal {
   /** Rows in the log (a count over the primary key: O(rows), for operators' stats, not the hot path). */
   rowCount = (): number => this.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
 
-  /**
-   * The WAL's size, in bytes, as every figure of the gateway means it: the database's pages in use
-   * (pages freed by pruning are reused, so the file's size alone never comes down) plus the -wal
-   * file. Two header reads and a stat.
-   */
+  /** The WAL's size in bytes: database pages in use plus the -wal file (see sqlite-space.ts). */
   usedBytes(): number {
-    const pages = (this.db.pragma('page_count', { simple: true }) as number) - (this.db.pragma('freelist_count', { simple: true }) as number);
-    const used = pages * (this.db.pragma('page_size', { simple: true }) as number);
-    if (this.config.path === ':memory:') return used;
-    try {
-      return used + statSync(`${this.config.path}-wal`).size;
-    } catch {
-      return used; // no -wal file
-    }
+    return usedBytes(this.db, this.config.path);
   }
 
   /**
@@ -261,6 +253,11 @@ export class Wal {
    */
   checkpoint(): void {
     this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+
+  /** Returns up to `pages` free pages to the file system (auto_vacuum=INCREMENTAL); how many stay free. */
+  incrementalVacuum(pages: number): number {
+    return incrementalVacuum(this.db, pages);
   }
 
   health(): ComponentHealth {

@@ -8,12 +8,14 @@ import { encodeRecords, type EncodedBatch } from './record-encoder.js';
 export interface EncoderPool {
   encode(events: StoredEvent[]): Promise<EncodedBatch>;
   close(): Promise<void>;
+  /** Batches waiting for a thread (0 inline). */
+  queueDepth?(): number;
 }
 
 export function createEncoderPool(config: { threads: number }, deps: { gatewayId: string }): EncoderPool {
   const { gatewayId } = deps;
   if (config.threads === 0) {
-    return { encode: async (events) => encodeRecords(events, gatewayId), close: async () => {} };
+    return { encode: async (events) => encodeRecords(events, gatewayId), close: async () => {}, queueDepth: () => 0 };
   }
   const pool = new Piscina<{ events: StoredEvent[]; gatewayId: string }, EncodedBatch>({
     filename: workerFile('encode-records'),
@@ -25,6 +27,7 @@ export function createEncoderPool(config: { threads: number }, deps: { gatewayId
   return {
     encode: (events) => pool.run({ events, gatewayId }),
     close: () => (closing ??= pool.destroy()),
+    queueDepth: () => pool.queueSize,
   };
 }
 

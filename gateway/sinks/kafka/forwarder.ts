@@ -24,6 +24,8 @@ export interface ForwarderDeps {
   log: Logger;
   /** The loop crashed: the gateway must stop (nothing is forwarded any more). */
   onCrash: (err: Error) => void;
+  /** Told of every delivery report (metrics); must be cheap. */
+  observer?: { delivered(seq: number, topic: string): void; refused(code: string): void };
 }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -262,6 +264,7 @@ export class Forwarder {
 
   private delivered(d: Delivery): void {
     this.outcomes.delivered++;
+    this.deps.observer?.delivered(d.seq, d.topic);
     this.deps.ledger.finish(d.seq, { partition: d.partition, offset: d.offset });
     this.deps.triage.delivered(d.seq);
     // Wake the loop only when it has something to do: a batch's worth of room, or nothing in flight.
@@ -272,6 +275,7 @@ export class Forwarder {
   private refused(seq: number, err: Kafka.LibrdKafkaError, local: boolean): Disposition {
     const status = this.deps.triage.refused(seq, err, local);
     this.outcomes[status]++;
+    this.deps.observer?.refused(codeName(codeOf(err)));
     if (status === 'poison') return status;
     // The first failure of an episode is the one that matters; those behind it follow from it.
     if (!this.rewind) {
