@@ -128,6 +128,7 @@ describe('end to end on the embedded bus', () => {
       assert.equal(m.headers.traceparent, enriched.traceparent);
       assert.equal(m.headers['gateway-id'], 'edge-e2e');
       assert.equal(m.headers['gateway-seq'], String(acked.get(e.eventId)));
+      assert.equal(m.headers['received-at'], new Date(m.timestamp).toISOString(), 'received-at header = the record timestamp');
     }
   });
 

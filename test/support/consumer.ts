@@ -12,6 +12,8 @@ export interface ConsumedRecord {
   /** The value's bytes as Kafka holds them. */
   valueBytes: Buffer;
   headers: Record<string, string>;
+  /** The record's timestamp, epoch ms (the gateway sets it to when it received the event). */
+  timestamp: number;
 }
 
 /**
@@ -80,6 +82,7 @@ function toRecord(m: Kafka.Message): ConsumedRecord {
     value: JSON.parse(m.value!.toString()) as Record<string, any>,
     valueBytes: m.value!,
     headers,
+    timestamp: m.timestamp ?? -1,
   };
 }
 

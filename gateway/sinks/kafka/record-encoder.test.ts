@@ -25,8 +25,9 @@ it('encodes key, value, timestamp and headers of each record', () => {
     { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
     { 'gateway-id': 'edge-9' },
     { 'gateway-seq': '7' },
+    { 'received-at': '2023-11-14T22:13:20.007Z' },
   ]);
-  assert.deepEqual(b!.headers.map((h) => Object.keys(h)[0]), ['event-id', 'event-type', 'event-version', 'gateway-id', 'gateway-seq']);
+  assert.deepEqual(b!.headers.map((h) => Object.keys(h)[0]), ['event-id', 'event-type', 'event-version', 'gateway-id', 'gateway-seq', 'received-at']);
   assert.equal(valueOf(batch, 0).toString('utf8'), events[0]!.body, 'the value is the stored canonical JSON, byte for byte');
   assert.equal(valueOf(batch, 1).toString('utf8'), events[1]!.body);
 });
@@ -97,6 +98,7 @@ it('marks a replayed copy: replay headers and a new correlation, the value uncha
     { 'original-correlation-id': 'c-9' },
     { 'gateway-id': 'edge-9' },
     { 'gateway-seq': '20' },
+    { 'received-at': '2023-11-14T22:13:20.009Z' },
   ]);
   assert.equal(valueOf(batch, 0).toString('utf8'), copy.body);
 });

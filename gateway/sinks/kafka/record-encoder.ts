@@ -49,7 +49,8 @@ export function encodeRecords(events: readonly StoredEvent[], gatewayId: string)
       if (env.correlationId !== undefined) headers.push({ 'original-correlation-id': env.correlationId });
     } else if (env.correlationId !== undefined) headers.push({ 'correlation-id': env.correlationId });
     if (env.traceparent !== undefined) headers.push({ traceparent: env.traceparent });
-    headers.push({ 'gateway-id': gatewayId }, { 'gateway-seq': String(e.seq) });
+    // received-at: when this gateway received the event (ISO 8601 UTC, ms), as the record timestamp says in epoch ms.
+    headers.push({ 'gateway-id': gatewayId }, { 'gateway-seq': String(e.seq) }, { 'received-at': new Date(e.receivedAt).toISOString() });
     records[i] = { seq: e.seq, topic: e.topic, key: e.aggregateId, timestamp: e.receivedAt, headers };
   }
   return { records, values: new Uint8Array(values.buffer, 0, total), ends };
