@@ -43,6 +43,7 @@ export const FixConfigSchema = z
         utiTag: USER_TAG.default(20001),
         actionTypeTag: USER_TAG.default(20002),
         assetClassTag: USER_TAG.default(20003),
+        eventDateTag: USER_TAG.default(20004),
         reportingPartyRole: z.string().regex(/^\d{1,4}$/).default('1'),
         counterpartyPartyRole: z.string().regex(/^\d{1,4}$/).default('17'),
       })
@@ -55,7 +56,7 @@ export const FixConfigSchema = z
       if (keys.has(key)) ctx.addIssue({ code: 'custom', path: ['sessions', i], message: `duplicate session ${key}` });
       keys.add(key);
     });
-    const tags = [c.mapping.utiTag, c.mapping.actionTypeTag, c.mapping.assetClassTag];
-    if (new Set(tags).size !== tags.length) ctx.addIssue({ code: 'custom', path: ['mapping'], message: 'utiTag, actionTypeTag and assetClassTag must differ' });
+    const tags = [c.mapping.utiTag, c.mapping.actionTypeTag, c.mapping.assetClassTag, c.mapping.eventDateTag];
+    if (new Set(tags).size !== tags.length) ctx.addIssue({ code: 'custom', path: ['mapping'], message: 'utiTag, actionTypeTag, assetClassTag and eventDateTag must differ' });
   });
 export type FixConfig = z.infer<typeof FixConfigSchema>;

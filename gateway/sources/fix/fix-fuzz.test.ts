@@ -9,7 +9,7 @@ import { inbound, newSession, T0 } from './session/session-test-kit.js';
 import type { SessionAction } from './session/session-types.js';
 
 const MESSAGES = 100_000;
-const MAPPING = { utiTag: 20001, actionTypeTag: 20002, assetClassTag: 20003, reportingPartyRole: '1', counterpartyPartyRole: '17' };
+const MAPPING = { utiTag: 20001, actionTypeTag: 20002, assetClassTag: 20003, eventDateTag: 20004, reportingPartyRole: '1', counterpartyPartyRole: '17' };
 
 /** A small seeded PRNG (mulberry32): the same run every time, and a failing seed can be replayed. */
 function prng(seed: number) {

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateEnvelope } from '../../../pipeline/envelope.js';
+import { CatalogueConfigSchema, validateEvent } from '../../../pipeline/validate-event.js';
 import type { FixField } from '../codec/fix-message.js';
 import { viewOf } from './fix-view.js';
 import { ackFor } from './trade-acks.js';
 import { mapTrade } from './trade-mapping.js';
 
-const CONFIG = { utiTag: 20001, actionTypeTag: 20002, assetClassTag: 20003, reportingPartyRole: '1', counterpartyPartyRole: '17' };
+const CONFIG = { utiTag: 20001, actionTypeTag: 20002, assetClassTag: 20003, eventDateTag: 20004, reportingPartyRole: '1', counterpartyPartyRole: '17' };
 const LEI = '5493001KJTIIGC8Y1R12';
+const CATALOGUE = CatalogueConfigSchema.parse({});
+const NOW = Date.parse('2026-12-01T00:00:00Z');
 const CP = '529900T8BM49AURSDO55';
 
 const header: FixField[] = [{ tag: 8, value: 'FIX.4.4' }, { tag: 9, value: '1' }, { tag: 35, value: 'AE' }, { tag: 49, value: 'OMS1' }, { tag: 56, value: 'GATEWAY' }, { tag: 34, value: '2' }, { tag: 52, value: '20261130-09:00:01.000' }];
@@ -37,7 +39,8 @@ describe('mapTrade (the mapping table)', () => {
         executedAt: '2026-11-30T09:00:00.123456Z', venue: 'XOFF', actionType: 'NEWT',
       },
     });
-    assert.ok(validateEnvelope(m.event).ok, 'passes the same validation as HTTP events');
+    const v = validateEvent(m.event, CATALOGUE, NOW);
+    assert.ok(v.ok, `passes the same validation as HTTP events (catalogue included): ${JSON.stringify(v)}`);
   });
 
   it('Replace and Cancel need the explicit action type; with it they map to the right event', () => {
@@ -45,10 +48,17 @@ describe('mapTrade (the mapping table)', () => {
     assert.ok(!replace.ok && replace.errors.some((e) => e.code === 'action_type_required' && /MODI from CORR/.test(e.message)));
     const cases: Array<[string, string, string]> = [['2', 'MODI', 'TradeAmended'], ['2', 'CORR', 'TradeCorrected'], ['1', 'TERM', 'TradeTerminated'], ['1', 'EROR', 'TradeCancelled'], ['0', 'REVI', 'TradeRevived']];
     for (const [trans, action, type] of cases) {
-      const m = mapTrade('AE', viewOf(ae([{ tag: 20002, value: action }], trans)), CONFIG, { targetCompId: 'OMS1' });
+      const m = mapTrade('AE', viewOf(ae([{ tag: 20002, value: action }, { tag: 20004, value: '20261130' }], trans)), CONFIG, { targetCompId: 'OMS1' });
       assert.ok(m.ok, `${trans}/${action}: ${JSON.stringify(m)}`);
       assert.equal(m.event.type, type);
       assert.equal((m.event.payload as { actionType: string }).actionType, action);
+      const v = validateEvent(m.event, CATALOGUE, NOW);
+      assert.ok(v.ok, `${action}: the catalogue takes the mapped ${type}: ${JSON.stringify(v)}`);
+      if (action !== 'EROR') {
+        // The event date is explicit (fix.mapping.eventDateTag), never taken from another date.
+        const undated = mapTrade('AE', viewOf(ae([{ tag: 20002, value: action }], trans)), CONFIG, { targetCompId: 'OMS1' });
+        assert.ok(!undated.ok && undated.errors.some((e) => e.path === '$.payload.eventDate' && e.code === 'missing_fix_field'), `${action} without its event date`);
+      }
     }
     const wrong = mapTrade('AE', viewOf(ae([{ tag: 20002, value: 'EROR' }], '2')), CONFIG, { targetCompId: 'OMS1' });
     assert.ok(!wrong.ok && wrong.errors[0]!.code === 'invalid_action_type');

@@ -16,6 +16,11 @@ export interface MappingConfig {
   actionTypeTag: number;
   /** User-defined tag carrying the asset class (IR, CR, EQ, FX, CO). */
   assetClassTag: number;
+  /**
+   * User-defined tag carrying the lifecycle event's date (LocalMktDate YYYYMMDD) of a MODI, CORR,
+   * TERM or REVI: TradeDate 75 is the trade's date, not the event's, so FIX 4.4 has no tag for it.
+   */
+  eventDateTag: number;
   /** PartyRole (452) of the reporting counterparty and of the other counterparty (LEIs: PartyIDSource 447=N). */
   reportingPartyRole: string;
   counterpartyPartyRole: string;
@@ -64,8 +69,17 @@ export const TRADE_FIELD_TABLE: readonly Rule[] = [
   { field: 'venue', source: 'LastMkt 30 (MIC)', read: (c) => c.view.get(30) },
 ];
 
-/** Fields of the events that end a trade (TERM, EROR): only what identifies it. */
-const ENDING_FIELDS = new Set(['uti', 'reportingLei']);
+/** Actions whose event carries only what identifies the trade (the catalogue's common fields), not the whole trade. */
+const IDENTIFYING_ONLY: ReadonlySet<MappedAction> = new Set(['TERM', 'EROR', 'REVI']);
+const IDENTIFYING_FIELDS = new Set(['uti', 'reportingLei']);
+/** Actions whose event has an event date (catalogue `eventDate`), from `fix.mapping.eventDateTag`. */
+const WITH_EVENT_DATE: ReadonlySet<MappedAction> = new Set(['MODI', 'CORR', 'TERM', 'REVI']);
+
+/** Pure: LocalMktDate `YYYYMMDD` (FIX 4.4) as an ISO 8601 date, or undefined. */
+function localMktDate(v: string | undefined): string | undefined {
+  const m = v === undefined ? null : /^(\d{4})(\d{2})(\d{2})$/.exec(v);
+  return m ? `${m[1]}-${m[2]}-${m[3]}` : undefined;
+}
 
 export type Mapped =
   | { ok: true; action: MappedAction; eventId: string; event: Record<string, unknown> }
@@ -101,12 +115,17 @@ export function mapTrade(msgType: 'AE' | '8', view: FixView, config: MappingConf
   const sideOf = msgType === 'AE' ? (view.sides.find((s) => s.parties.includes(reporting!)) ?? view.sides[0])?.side : view.get(54);
   const ctx: Ctx = { view, config, reporting, sideOf };
   const payload: Record<string, unknown> = {};
-  const ending = action === 'TERM' || action === 'EROR';
+  const identifyingOnly = action !== undefined && IDENTIFYING_ONLY.has(action);
   for (const rule of TRADE_FIELD_TABLE) {
-    if (ending && !ENDING_FIELDS.has(rule.field)) continue;
+    if (identifyingOnly && !IDENTIFYING_FIELDS.has(rule.field)) continue;
     const v = rule.read(ctx);
     if (v === undefined) err(`$.payload.${rule.field}`, 'missing_fix_field', `required: ${rule.source}`);
     else payload[rule.field] = v;
+  }
+  if (action !== undefined && WITH_EVENT_DATE.has(action)) {
+    const eventDate = localMktDate(view.get(config.eventDateTag));
+    if (eventDate === undefined) err('$.payload.eventDate', 'missing_fix_field', `required for ${action}: tag ${config.eventDateTag} (fix.mapping.eventDateTag), the event's date as YYYYMMDD`);
+    else payload.eventDate = eventDate;
   }
   if (errors.length > 0 || !action) return { ok: false, errors, ...(eventId ? { eventId } : {}) };
   const occurredAt = parseUtcTimestamp(view.get(60) ?? '')?.rfc3339 ?? parseUtcTimestamp(view.get(52) ?? '')?.rfc3339;
