@@ -111,7 +111,7 @@ describe('bad input gets a precise error and changes nothing', () => {
       ['$.type invalid_format'],
       ['$.occurredAt invalid_format'],
       ['$.eventId invalid_format', '$.payload invalid_type', '$.version too_small'],
-      ['$ unrecognized_keys', '$.aggregateId invalid_type'],
+      ['$.aggregateId invalid_type', '$.extra unrecognized_keys'],
     ]);
     assert.equal(body.results[0].eventId, 'env-1');
   });

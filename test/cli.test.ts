@@ -6,7 +6,8 @@ import { GatewayProcess } from '../bench/gateway-process.js';
 import { tempDir } from '../bench/temp-dir.js';
 import { adminToken } from './support/admin-token.js';
 import { cli } from './support/cli-run.js';
-import { makeEvent, ndjson } from './support/events.js';
+import { samplePayload } from '../gateway/catalogue/sample-events.js';
+import { makeEvent, ndjson, testUti } from './support/events.js';
 import { freePort } from './support/fault-kit.js';
 
 describe('the edge-gateway command against a running gateway', () => {
@@ -22,8 +23,12 @@ describe('the edge-gateway command against a running gateway', () => {
 
   before(async () => {
     gw = await GatewayProcess.start({ ...token.env, EDGE_GATEWAY_WAL_PATH: join(tempDir('cli-test-'), 'wal.db') });
-    const types = ['TradeConfirmed', 'TradeAmended'];
-    const events = Array.from({ length: 20 }, (_, i) => makeEvent(`cli-${i}`, `UTI-${i % 4}`, i, { type: types[i % 2]! }));
+    // Even: a trade confirmed; odd: an amendment of the trade just before it (a valid MODI of that UTI).
+    const events = Array.from({ length: 20 }, (_, i) =>
+      i % 2 === 0
+        ? makeEvent(`cli-${i}`, `UTI-${i % 4}`, i)
+        : makeEvent(`cli-${i}`, `UTI-${i % 4}`, i, { type: 'TradeAmended', payload: samplePayload('TradeAmended', 1, testUti(`cli-${i - 1}`, i - 1)) }),
+    );
     assert.equal((await post(events)).status, 202);
     await gw.waitFor('every event delivered', async () => (await gw.ready()).delivery.pendingEvents === 0, { timeoutMs: 30_000 });
   });
@@ -149,6 +154,23 @@ describe('the edge-gateway command against a running gateway', () => {
     for (const key of ['http.listen', 'wal.synchronous', 'EDGE_GATEWAY_FORWARDER_BATCH_SIZ: not a configuration key; did you mean EDGE_GATEWAY_FORWARDER_BATCH_SIZE?']) {
       assert.ok(b.stderr.includes(key), `${key} in ${b.stderr}`);
     }
+  });
+
+  it('check-config --explain: how each sample is checked and routed; exit 1 when one would be rejected, 2 for an unreadable file', async () => {
+    const dir = tempDir('cli-test-');
+    const good = makeEvent('explain-1', 'K', 1);
+    const bad = { ...makeEvent('explain-2', 'K', 2), payload: { ...makeEvent('explain-2', 'K', 2).payload, venue: 'x' } };
+    writeFileSync(join(dir, 'good.json'), JSON.stringify([good]));
+    writeFileSync(join(dir, 'mixed.json'), JSON.stringify([good, bad]));
+    const ok = await cli(['check-config', '--explain', join(dir, 'good.json')]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /event \[0\] explain-1\n {2}accepted: TradeConfirmed v1/);
+    assert.match(ok.stdout, /-> defaultTopic 'default' matches: topic trade-events, priority normal/);
+    const mixed = await cli(['check-config', '--explain', join(dir, 'mixed.json')]);
+    assert.equal(mixed.code, 1, mixed.stderr);
+    assert.match(mixed.stdout, /event \[1\] explain-2\n {2}rejected: 1 error\(s\)/);
+    assert.match(mixed.stderr, /1 sample event\(s\) would be rejected/);
+    assert.equal((await cli(['check-config', '--explain', join(dir, 'missing.json')])).code, 2);
   });
 });
 

@@ -30,7 +30,7 @@ it('free disk below wal.budget.minFreeDiskBytes pauses intake with 503 disk_spac
     assert.equal(ready.budget.pausedBy, 'disk_space_low');
     assert.ok(ready.budget.freeDiskBytes > 0 && ready.budget.freeDiskBytes < free * 2);
     assert.equal(ready.wal.lastSeq, 0, 'nothing stored');
-    const m = await scrape(gateway.url);
+    const m = await scrape(gateway.adminUrl);
     assert.equal(valueOf(m, 'edge_gateway_intake_paused'), 1);
     assert.equal(valueOf(m, 'edge_gateway_events_rejected_total', { source: 'http', code: 'disk_space_low' }), 1);
     assert.ok(valueOf(m, 'edge_gateway_disk_free_bytes') > 0);

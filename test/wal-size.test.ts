@@ -40,7 +40,7 @@ it(`a steady stream with a ${RETENTION_MS / 1000} s retention: the WAL's file si
     const early = peak(RUN_MS * 0.25, RUN_MS * 0.5);
     const late = peak(RUN_MS * 0.75, RUN_MS);
     const walPeak = Math.max(...sizes.map((s) => s.wal));
-    const m = await scrape(gateway.url);
+    const m = await scrape(gateway.adminUrl);
     const pruned = valueOf(m, 'edge_gateway_wal_pruned_events_total');
     const ready = await gateway.ready();
     const figures = { acknowledged: result.acknowledged, pruned, retained: ready.wal.lastSeq - pruned, earlyPeakDbBytes: early, latePeakDbBytes: late, walFilePeakBytes: walPeak, finalDbBytes: size(path) };

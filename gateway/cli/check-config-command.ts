@@ -23,11 +23,15 @@ export function registerCheckConfig(program: Command): Command {
     .action((o: { config?: string; json?: boolean; explain?: string }) => {
       const config = checkConfig(o.config);
       if (o.explain !== undefined) {
+        let explained;
         try {
-          process.stdout.write(explainEventsFile(config, o.explain));
+          explained = explainEventsFile(config, o.explain);
         } catch (err) {
           throw new CliError(EXIT.usage, (err as Error).message);
         }
+        process.stdout.write(explained.text);
+        // Exit 1 when a sample would be refused, so a script or CI job can gate on it.
+        if (explained.rejected > 0) throw new CliError(EXIT.failed, `${explained.rejected} sample event(s) would be rejected`);
         return;
       }
       const masked = maskSecrets(config);

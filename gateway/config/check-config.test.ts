@@ -22,7 +22,7 @@ function run(config: string, events?: unknown): { code: number; stdout: string; 
   // What `edge-gateway check-config -c FILE --explain EVENTS` does (gateway/cli/check-config-command.ts).
   try {
     const config = loadConfig({ file: join(dir, 'c.yaml') });
-    return { code: 0, stdout: events === undefined ? '' : explainEventsFile(config, join(dir, 'events.json'), NOW), stderr: '' };
+    return { code: 0, stdout: events === undefined ? '' : explainEventsFile(config, join(dir, 'events.json'), NOW).text, stderr: '' };
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     return { code: 2, stdout: '', stderr: err.message };

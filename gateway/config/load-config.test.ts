@@ -73,9 +73,18 @@ describe('configuration', () => {
       }),
     );
     const keys = p.map((s) => s.split(':')[0]);
-    for (const k of ['EDGE_GATEWAY_TYPO', 'http.listen', 'http', 'wal.synchronous', 'kafka.brokers.0', 'kafka.producer.enable.idempotence', 'forwarder.batchSize']) {
+    for (const k of ['EDGE_GATEWAY_TYPO', 'http.listen', 'http.extra', 'wal.synchronous', 'kafka.brokers.0', 'kafka.producer.enable.idempotence', 'forwarder.batchSize']) {
       assert.ok(keys.includes(k), `${k} in ${JSON.stringify(p)}`);
     }
+  });
+
+  it('names each unknown key of the file by its path, with the nearest key or section', () => {
+    const p = problems(() => loadConfig({ file: file('wal: { synchronus: full }\nlogg: { level: info }\nzzzzzzzzzz: 1\n'), env: {} }));
+    assert.deepEqual(p.sort(), [
+      'logg: not a configuration key; did you mean log?',
+      'wal.synchronus: not a configuration key; did you mean wal.synchronous?',
+      'zzzzzzzzzz: not a configuration key',
+    ]);
   });
 
   it('takes a list written as one comma-separated string in the file, as the environment does', () => {

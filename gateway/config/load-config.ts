@@ -30,13 +30,32 @@ export function loadConfig(options: { file?: string; env?: NodeJS.ProcessEnv } =
   const merged = applyEnv(splitListStrings(raw as Record<string, unknown>), env, problems);
   const result = GatewayConfigSchema.safeParse(merged);
   if (!result.success) {
-    for (const i of result.error.issues) problems.push(`${i.path.join('.') || '(root)'}: ${i.message}`);
+    for (const i of result.error.issues) {
+      if (i.code === 'unrecognized_keys') {
+        // Each unknown key by its own path, with the nearest known key or section of a likely misspelling.
+        for (const key of i.keys) {
+          const path = [...i.path, key].join('.');
+          const near = nearestName(path, knownPaths());
+          problems.push(`${path}: not a configuration key${near ? `; did you mean ${near}?` : ''}`);
+        }
+      } else problems.push(`${i.path.join('.') || '(root)'}: ${i.message}`);
+    }
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return deepFreeze(result.data);
 }
 
 type LeafKind = 'string' | 'number' | 'boolean' | 'array' | 'record';
+
+/** Every key path and every section path, dotted (`wal`, `wal.retention`, `wal.retention.periodMs`). */
+function knownPaths(): string[] {
+  const paths = new Set<string>();
+  for (const p of configKeyPaths()) {
+    const parts = p.split('.');
+    for (let n = 1; n <= parts.length; n++) paths.add(parts.slice(0, n).join('.'));
+  }
+  return [...paths];
+}
 
 /** Every settable key path, dotted (`wal.retention.periodMs`); maps such as `routing.topics` are one key. */
 export function configKeyPaths(): string[] {

@@ -80,7 +80,13 @@ describe('envelope validation', () => {
     assert.deepEqual(errorsOf({ ...valid, payload: null }), ['$.payload invalid_type']);
     const { source, aggregateId, ...missing } = valid;
     assert.deepEqual(errorsOf(missing).sort(), ['$.aggregateId invalid_type', '$.source invalid_type']);
-    assert.deepEqual(errorsOf({ ...valid, extra: 1 }), ['$ unrecognized_keys']);
+    assert.deepEqual(errorsOf({ ...valid, extra: 1 }), ['$.extra unrecognized_keys']);
+    // Each unknown member at its own path, with the nearest known name of a likely misspelling.
+    const { eventId, ...misspelt } = valid;
+    const r = validateEnvelope({ ...misspelt, eventID: eventId });
+    assert.ok(!r.ok);
+    assert.deepEqual(r.errors.map((e) => `${e.path} ${e.code}`).sort(), ['$.eventID unrecognized_keys', '$.eventId invalid_type']);
+    assert.match(r.errors.find((e) => e.path === '$.eventID')!.message, /did you mean 'eventId'\?/);
     assert.deepEqual(errorsOf('a string'), ['$ invalid_type']);
   });
 

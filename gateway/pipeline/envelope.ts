@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FieldError } from '../errors.js';
-import { jsonPath } from './json-path.js';
+import { fieldErrors } from './zod-issues.js';
 
 /**
  * The canonical event envelope, version 1. Everything that enters the WAL passed this schema;
@@ -86,12 +86,7 @@ export function validateEnvelope(input: unknown): EnvelopeResult {
   if (r.success) return { ok: true, event: r.data };
   return {
     ok: false,
-    errors: r.error.issues.map((i) => ({
-      path: jsonPath(i.path),
-      // Custom checks carry their own stable code.
-      code: i.code === 'custom' && typeof i.params?.code === 'string' ? i.params.code : i.code,
-      message: i.message,
-    })),
+    errors: fieldErrors(r.error.issues, [], EnvelopeSchema),
   };
 }
 

@@ -67,7 +67,7 @@ const CORRUPTIONS: Corruption[] = [
   ['$.payload.maturityDate', 'maturity_before_effective', (p) => (p.maturityDate = isoDate(Date.parse(p.effectiveDate) - 86_400_000))],
   ['$.payload.actionType', 'action_type_mismatch', (p) => (p.actionType = 'MODI')],
   ['$.payload.counterpartyLei', 'invalid_type', (p) => delete p.counterpartyLei],
-  ['$.payload', 'unrecognized_keys', (p) => (p.notionalAmount = p.notional)],
+  ['$.payload.notionalAmount', 'unrecognized_keys', (p) => (p.notionalAmount = p.notional)],
 ];
 
 describe('catalogue validation, property-based (fast-check)', () => {

@@ -52,11 +52,11 @@ describe('validateCatalogueEvent', () => {
     };
     delete (p as Record<string, unknown>).direction;
     assert.deepEqual(codes(validateCatalogueEvent(envelope('TradeConfirmed', 1, p), config, NOW)).sort(), [
-      '$.payload unrecognized_keys',
       '$.payload.actionType action_type_mismatch',
       '$.payload.assetClass invalid_value',
       '$.payload.direction invalid_value',
       '$.payload.executedAt invalid_timestamp',
+      '$.payload.extra unrecognized_keys',
       '$.payload.instrument.isin invalid_isin',
       '$.payload.maturityDate maturity_before_effective',
       '$.payload.notional decimal_as_number',
@@ -86,7 +86,11 @@ describe('validateCatalogueEvent', () => {
     const upi = { ...samplePayload('TradeConfirmed', 1), instrument: { upi: 'QZ0123456789' } };
     assert.ok(validateCatalogueEvent(envelope('TradeConfirmed', 1, upi), config, NOW).ok);
     const both = { ...samplePayload('TradeConfirmed', 1), instrument: { isin: 'US0378331005', upi: 'QZ0123456789' } };
-    assert.deepEqual(codes(validateCatalogueEvent(envelope('TradeConfirmed', 1, both), config, NOW)), ['$.payload.instrument unrecognized_keys']);
+    assert.deepEqual(codes(validateCatalogueEvent(envelope('TradeConfirmed', 1, both), config, NOW)), ['$.payload.instrument.upi unrecognized_keys']);
+    const { venue, ...rest } = samplePayload('TradeConfirmed', 1);
+    const misspelt = validateCatalogueEvent(envelope('TradeConfirmed', 1, { ...rest, venu: venue }), config, NOW);
+    assert.ok(!misspelt.ok);
+    assert.match(misspelt.errors.find((e) => e.path === '$.payload.venu')!.message, /did you mean 'venue'\?/);
   });
 
   it('rejects an unknown type by default, passes it through with envelope checks only when configured', () => {

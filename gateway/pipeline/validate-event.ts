@@ -44,7 +44,7 @@ export function validateCatalogueEvent(e: Envelope, config: CatalogueConfig, now
     return { ok: false, errors: [{ path: '$.version', code: 'unknown_event_version', message: `${e.type} has versions ${known}, not ${e.version}` }] };
   }
   const parsed = def.schema.safeParse(e.payload);
-  const errors = parsed.success ? [] : fieldErrors(parsed.error.issues, ['payload']);
+  const errors = parsed.success ? [] : fieldErrors(parsed.error.issues, ['payload'], def.schema);
   errors.push(...crossFieldErrors(entry, e.payload), ...futureErrors(entry, e.payload, now + config.maxClockSkewMs));
   if (errors.length > 0 || !parsed.success) return { ok: false, errors };
   const current = currentVersion(entry);

@@ -32,7 +32,7 @@ it('every payload reaches Kafka byte for byte as it was sent (fast-check, real b
       // Envelope members in a scrambled order and with escapes: only their order may change.
       const text =
         `{ "payload" : ${payload}, "source":"oms\\u002dA","aggregateId":"${topic}-agg-${i % 7}",` +
-        `"eventId":"${eventId}","type":"RawPayloadEvent","version":1,"occurredAt":"2026-11-02T09:30:00.123456Z" }`;
+        `"eventId":"${eventId}","type":"RawPayloadRecorded","version":1,"occurredAt":"2026-11-02T09:30:00.123456Z" }`;
       sent.set(eventId, { text, payload });
       return text;
     });

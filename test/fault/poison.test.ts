@@ -2,23 +2,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import Kafka from 'node-rdkafka';
 import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { adminToken } from '../support/admin-token.js';
 import { assertPerKeyOrder, consumeAll } from '../support/consumer.js';
 import { makeEvent, ndjson, testUti } from '../support/events.js';
 import { assertExactlyOnce } from '../support/fault-kit.js';
-import { realBroker } from '../support/real-broker.js';
+import { createTopic, realBroker } from '../support/real-broker.js';
 
 const GOOD = 20_000;
-
-function createTopic(topic: string, config: Record<string, string> = {}): Promise<void> {
-  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': realBroker() });
-  return new Promise<void>((resolve, reject) =>
-    admin.createTopic({ topic, num_partitions: 3, replication_factor: 1, config }, 10_000, (err) => (err ? reject(err) : resolve())),
-  ).finally(() => admin.disconnect());
-}
 
 it('poison events go to the dead-letter store (and DLQ topic) while the rest flow on; a re-driven one arrives once', async () => {
   const run = Date.now();

@@ -6,7 +6,8 @@ import { tempDir } from '../../bench/temp-dir.js';
 import { adminToken } from '../support/admin-token.js';
 import { cli } from '../support/cli-run.js';
 import { assertPerKeyOrder, consumeAll, type ConsumedRecord } from '../support/consumer.js';
-import { makeEvent, ndjson, type TestEvent } from '../support/events.js';
+import { samplePayload } from '../../gateway/catalogue/sample-events.js';
+import { makeEvent, ndjson, testUti, type TestEvent } from '../support/events.js';
 import { realBroker } from '../support/real-broker.js';
 
 const TYPES = ['TradeConfirmed', 'TradeAmended', 'TradeCancelled'];
@@ -26,7 +27,11 @@ it('replay re-sends exactly the selected delivered events through the WAL, marke
     const send = async (from: number, to: number) => {
       const events = Array.from({ length: to - from }, (_, i) => {
         const n = from + i;
-        return makeEvent(`${topic}-${n}`, `${topic}-K${n % KEYS}`, n, { type: TYPES[n % TYPES.length]!, correlationId: `corr-${n}` });
+        // Each NEWT is followed by an amendment and then a cancellation of the same trade (valid lifecycles).
+        const type = TYPES[n % TYPES.length]!;
+        const base = n - (n % TYPES.length);
+        const extra = type === 'TradeConfirmed' ? {} : { type, payload: samplePayload(type, 1, testUti(`${topic}-${base}`, base)) };
+        return makeEvent(`${topic}-${n}`, `${topic}-K${n % KEYS}`, n, { correlationId: `corr-${n}`, ...extra });
       });
       for (const e of events) sent.set(e.eventId, e);
       const res = await fetch(`${gateway.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: ndjson(events) });

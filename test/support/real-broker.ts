@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import Kafka from 'node-rdkafka';
 
 const BROKER_SH = fileURLToPath(new URL('../kafka/broker.sh', import.meta.url));
 
@@ -22,4 +23,12 @@ export async function brokerCtl(command: 'kill' | 'restart' | 'stop' | 'status')
     timeout: 120_000,
   });
   return stdout.trim();
+}
+
+/** Creates `topic` (3 partitions) on the real broker with topic-level `config`, e.g. `{ 'max.message.bytes': '20000' }`. */
+export function createTopic(topic: string, config: Record<string, string> = {}): Promise<void> {
+  const admin = Kafka.AdminClient.create({ 'bootstrap.servers': realBroker() });
+  return new Promise<void>((resolve, reject) =>
+    admin.createTopic({ topic, num_partitions: 3, replication_factor: 1, config }, 10_000, (err) => (err ? reject(err) : resolve())),
+  ).finally(() => admin.disconnect());
 }

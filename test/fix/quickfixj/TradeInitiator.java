@@ -107,7 +107,10 @@ public class TradeInitiator implements Application {
     m.setString(60, now);
     m.setString(30, "XOFF");
     m.setString(381, "18725.00");
-    m.setString(20001, (REPORTING_LEI + "T" + tradeReportId.replaceAll("[^A-Za-z0-9]", "").toUpperCase()));
+    // UTI (ISO 23897): the LEI and at most 32 more characters A-Z 0-9; the id's tail keeps it unique.
+    String utiSuffix = tradeReportId.replaceAll("[^A-Za-z0-9]", "").toUpperCase();
+    if (utiSuffix.length() > 32) utiSuffix = utiSuffix.substring(utiSuffix.length() - 32);
+    m.setString(20001, REPORTING_LEI + utiSuffix);
     m.setString(20003, "EQ");
     m.addGroup(side("1", "O-" + tradeReportId, REPORTING_LEI, "1"));
     m.addGroup(side("2", "O-" + tradeReportId + "-C", COUNTERPARTY_LEI, "17"));
