@@ -108,11 +108,12 @@ export class DeliveryLedger {
 
   /**
    * Kafka confirmed `seq` at this partition/offset (or a dead letter finished it: no position).
-   * Call it while the row is stored (its body bytes leave the backlog: one primary-key read).
+   * `bodyBytes`: the row's body bytes (UTF-8) when the caller has them; else read from the row
+   * (one primary-key read), so call it while the row is stored.
    */
-  finish(seq: number, position?: { partition: number; offset: number }): void {
-    // Counted once: a row is finished again by the read-back or a late report (then no read).
-    if (!this.tracker.isDelivered(seq)) this.finishedBytes += this.deps.wal.bodyBytes.at(seq);
+  finish(seq: number, position?: { partition: number; offset: number }, bodyBytes?: number): void {
+    // Counted once: a row is finished again by the read-back or a late report.
+    if (!this.tracker.isDelivered(seq)) this.finishedBytes += bodyBytes ?? this.deps.wal.bodyBytes.at(seq);
     this.tracker.complete(seq);
     if (position) this.recent.set(seq, position.partition, position.offset);
   }
