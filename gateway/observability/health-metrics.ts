@@ -51,6 +51,7 @@ export function registerHealthMetrics(registry: Registry, health: () => HealthFi
     });
 
   gauge('edge_gateway_wal_backlog_events', 'Events in the WAL not yet confirmed by Kafka.', () => read('delivery', 'pendingEvents'));
+  gauge('edge_gateway_wal_backlog_bytes', 'Bytes of the stored event bodies (UTF-8) of the WAL rows not yet finished (delivered or dead-lettered).', () => read('delivery', 'pendingBytes'));
   gauge('edge_gateway_wal_used_bytes', "The WAL's size: database pages in use plus the -wal file (what wal.budget.maxBytes counts).", () => read('wal', 'usedBytes'));
   gauge('edge_gateway_wal_oldest_undelivered_age_seconds', 'Age of the oldest event not yet confirmed by Kafka; 0 when none is pending.', () => {
     const ms = read('delivery', 'oldestPendingAgeMs');

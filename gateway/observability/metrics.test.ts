@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { it } from 'node:test';
+import { pino } from 'pino';
 import { tempDir } from '../../bench/temp-dir.js';
 import { Ingest } from '../pipeline/ingest.js';
 import { samplePayload } from '../catalogue/sample-events.js';
 import { RoutingConfigSchema, Router } from '../pipeline/routing.js';
 import { CatalogueConfigSchema } from '../pipeline/validate-event.js';
+import { DeliveryLedger, DeliveryLedgerConfigSchema } from '../wal/delivery-ledger.js';
 import { GroupCommit } from '../wal/group-commit.js';
 import { Wal, WalConfigSchema } from '../wal/wal.js';
 import { GatewayMetrics } from './metrics.js';
@@ -24,8 +26,8 @@ const sample = (text: string, line: string) => text.split('\n').find((l) => l.st
 it('counts intake outcomes by type and code, observes ack and end-to-end latency, and reads health on scrape (real WAL)', async () => {
   const wal = new Wal(WalConfigSchema.parse({ path: join(tempDir('metrics-test-'), 'wal.db') }));
   const ingest = new Ingest({ catalogue: CatalogueConfigSchema.parse({}) }, { commit: new GroupCommit(wal), router: new Router(RoutingConfigSchema.parse({})) });
-  let cursor = 0;
-  const metrics = new GatewayMetrics({ health: () => ({ delivery: { pendingEvents: wal.lastSeq - cursor, oldestPendingAgeMs: 1500 }, wal: wal.health() }), deliveredCursor: () => cursor });
+  const ledger = new DeliveryLedger(DeliveryLedgerConfigSchema.parse({}), { wal, log: pino({ level: 'silent' }) });
+  const metrics = new GatewayMetrics({ health: () => ({ delivery: { ...ledger.health(), oldestPendingAgeMs: 1500 }, wal: wal.health() }), deliveredCursor: () => ledger.cursor });
   const observed = metrics.observeIngest(ingest, 'http');
 
   await observed.submit([event('a'), event('b'), event('a'), event('c', { occurredAt: 'now' }), { value: { type: 'Junk-type' } }]);
@@ -38,6 +40,9 @@ it('counts intake outcomes by type and code, observes ack and end-to-end latency
   assert.equal(sample(text, 'edge_gateway_events_rejected_total{source="http",code="invalid_type"}'), '1');
   assert.equal(sample(text, 'edge_gateway_ack_latency_seconds_count{source="http"}'), '1');
   assert.equal(sample(text, 'edge_gateway_wal_backlog_events'), '2');
+  const bodyBytes = wal.readAfter(0, 10).reduce((n, e) => n + Buffer.byteLength(e.body), 0);
+  assert.ok(bodyBytes > 0);
+  assert.equal(sample(text, 'edge_gateway_wal_backlog_bytes'), String(bodyBytes));
   assert.equal(sample(text, 'edge_gateway_wal_oldest_undelivered_age_seconds'), '1.5');
   assert.equal(sample(text, 'edge_gateway_wal_last_seq'), '2');
 
@@ -46,12 +51,14 @@ it('counts intake outcomes by type and code, observes ack and end-to-end latency
   metrics.delivery.delivered(2, 'trade-events');
   metrics.delivery.delivered(99, 'trade-events'); // not received through this intake (a re-drive): no latency
   metrics.delivery.refused('ERR__MSG_TIMED_OUT');
-  cursor = 2;
+  ledger.finish(1, { partition: 0, offset: 0 });
+  ledger.finish(2, { partition: 0, offset: 1 });
   text = await metrics.text();
   assert.equal(sample(text, 'edge_gateway_events_forwarded_total{topic="trade-events"}'), '3');
   assert.equal(sample(text, 'edge_gateway_end_to_end_latency_seconds_count'), '2');
   assert.equal(sample(text, 'edge_gateway_delivery_errors_total{code="ERR__MSG_TIMED_OUT"}'), '1');
   assert.equal(sample(text, 'edge_gateway_wal_backlog_events'), '0', 'health is read again on every scrape');
+  assert.equal(sample(text, 'edge_gateway_wal_backlog_bytes'), '0');
   assert.match(text, /^process_cpu_user_seconds_total /m);
   assert.match(text, /^nodejs_eventloop_lag_p99_seconds /m);
   await wal.stop();

@@ -44,6 +44,9 @@ export class DeliveryLedger {
   private readonly tracker: DeliveryTracker;
   private readonly recent: RecentDeliveries;
   private savedCursor: number;
+  /** Unfinished rows' body bytes at start-up less the WAL's appended count then: pending = this + appended - finished. */
+  private readonly bytesBase: number;
+  private finishedBytes = 0;
   private mustSave = false;
   private saveFailures = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -51,12 +54,13 @@ export class DeliveryLedger {
 
   constructor(
     private readonly config: DeliveryLedgerConfig,
-    private readonly deps: { wal: Pick<Wal, 'loadDelivery' | 'saveDelivery' | 'lastSeq' | 'receivedAt' | 'findEvent' | 'deadLetters'>; log: Logger },
+    private readonly deps: { wal: Pick<Wal, 'loadDelivery' | 'saveDelivery' | 'lastSeq' | 'bodyBytes' | 'receivedAt' | 'findEvent' | 'deadLetters'>; log: Logger },
   ) {
     const saved = deps.wal.loadDelivery();
     this.tracker = new DeliveryTracker(saved.cursor, saved.ahead);
     this.recent = new RecentDeliveries(config.recentDeliveries);
     this.savedCursor = saved.cursor;
+    this.bytesBase = deps.wal.bodyBytes.unfinished(saved.cursor, saved.ahead) - deps.wal.bodyBytes.appended;
     this.stop = stopOnce(
       () => {
         clearInterval(this.timer);
@@ -90,12 +94,26 @@ export class DeliveryLedger {
     return this.deps.wal.lastSeq - this.tracker.cursor - this.tracker.aheadCount;
   }
 
+  /**
+   * The stored bodies' bytes (UTF-8) of the rows not yet finished: a running total (the WAL adds each
+   * appended row, `finish` subtracts each finished one; one scan at start-up), exact, no query.
+   */
+  get pendingBytes(): number {
+    return this.bytesBase + this.deps.wal.bodyBytes.appended - this.finishedBytes;
+  }
+
   isFinished(seq: number): boolean {
     return this.tracker.isDelivered(seq);
   }
 
-  /** Kafka confirmed `seq` at this partition/offset (or a dead letter finished it: no position). */
-  finish(seq: number, position?: { partition: number; offset: number }): void {
+  /**
+   * Kafka confirmed `seq` at this partition/offset (or a dead letter finished it: no position).
+   * `bodyBytes`: the row's body bytes (UTF-8) when the caller has them; else read from the row
+   * (one primary-key read), so call it while the row is stored.
+   */
+  finish(seq: number, position?: { partition: number; offset: number }, bodyBytes?: number): void {
+    // Counted once: a row is finished again by the read-back or a late report.
+    if (!this.tracker.isDelivered(seq)) this.finishedBytes += bodyBytes ?? this.deps.wal.bodyBytes.at(seq);
     this.tracker.complete(seq);
     if (position) this.recent.set(seq, position.partition, position.offset);
   }
@@ -159,6 +177,7 @@ export class DeliveryLedger {
       deliveredCursor: this.tracker.cursor,
       savedCursor: this.savedCursor,
       pendingEvents,
+      pendingBytes: this.pendingBytes,
       oldestPendingAgeMs: oldest === undefined ? null : Math.max(0, Date.now() - oldest),
       saveFailures: this.saveFailures,
     };

@@ -4,6 +4,7 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { z } from 'zod';
 import { GatewayError } from '../errors.js';
 import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
+import { BodyBytes, utf8Bytes } from './backlog-bytes.js';
 import { DeliveryCursorStore } from './delivery-cursor-store.js';
 import { ReplayLog } from './replay-log.js';
 import { isDiskFull } from './sqlite-errors.js';
@@ -42,12 +43,12 @@ export class Wal {
   private readonly deadLetterStore: DeadLetterStore;
   /** Each UTI's lifecycle state, judged and updated in the append transaction (rebuilt from the log when missing). */
   readonly lifecycle: LifecycleStore;
+  readonly bodyBytes: BodyBytes; // appended since open, and per row: for the backlog in bytes
   private readonly db: Database;
   private lastSeqValue: number;
   private readonly stmt: Record<
     | 'insert' | 'readAfter' | 'readOne' | 'findById' | 'receivedAt' | 'receivedAtAtOrBefore' | 'minSeq'
-    | 'deleteRange' | 'topicsAfter' | 'eventIdAt',
-    Statement
+    | 'deleteRange' | 'topicsAfter' | 'eventIdAt', Statement
   >;
   private readonly deliveryCursor: DeliveryCursorStore;
 
@@ -88,6 +89,7 @@ export class Wal {
     this.deadLetters = this.deadLetterStore;
     this.replays = new ReplayLog(db);
     this.lifecycle = new LifecycleStore(db);
+    this.bodyBytes = new BodyBytes(db);
     // Recovery reads two index ends and the cursor row: no scan of the log.
     const maxSeq = (db.prepare('SELECT max(seq) FROM events').pluck().get() as number | null) ?? 0;
     this.lastSeqValue = Math.max(maxSeq, this.deliveryCursor.cursor());
@@ -126,6 +128,7 @@ export class Wal {
           out[i] = original ? { seq: original.seq, duplicate: true } : { seq: 0, duplicate: false, rejected };
         } else if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
           this.lastSeqValue = seq;
+          this.bodyBytes.appended += utf8Bytes(r.body);
           if (r.lifecycle) this.lifecycle.apply(r.lifecycle, seq);
           out[i] = { seq, duplicate: false };
         } else {
@@ -221,7 +224,7 @@ export class Wal {
         const again = this.findEvent(dead.event_id)!;
         throw new GatewayError('event_in_log_again', `event '${dead.event_id}' of dead letter ${seq} is in the log again as seq ${again.seq} (sent anew); nothing to re-drive`);
       }
-      this.lastSeqValue = redrivenSeq;
+      this.lastSeqValue = this.bodyBytes.addRow(redrivenSeq);
       this.deadLetterStore.markRedriven(seq, redrivenSeq);
       return { seq, redrivenSeq };
     });
@@ -235,7 +238,7 @@ export class Wal {
   appendReplay(seqs: readonly number[], replayId: string): number[] {
     const now = this.now();
     return this.atomically('replay', () =>
-      seqs.flatMap((seq) => (this.replays.copy(seq, this.lastSeqValue + 1, replayId, now) ? [++this.lastSeqValue] : [])),
+      seqs.flatMap((seq) => (this.replays.copy(seq, this.lastSeqValue + 1, replayId, now) ? [this.bodyBytes.addRow(++this.lastSeqValue)] : [])),
     );
   }
 
@@ -272,14 +275,14 @@ export class Wal {
 
   /**
    * Runs `work` as one transaction. On any failure SQLite rolls back, and so does the in-memory
-   * state: a seq taken inside and then rolled back would leave a gap the cursor never passes.
+   * state (seq, bytes appended): a seq taken inside and then rolled back would leave a gap the cursor never passes.
    */
   private atomically<T>(what: string, work: () => T): T {
-    const lastSeq = this.lastSeqValue;
+    const [lastSeq, appended] = [this.lastSeqValue, this.bodyBytes.appended];
     try {
       return this.db.transaction(work)();
     } catch (err) {
-      this.lastSeqValue = lastSeq;
+      [this.lastSeqValue, this.bodyBytes.appended] = [lastSeq, appended];
       if (err instanceof GatewayError) throw err;
       if (isDiskFull(err)) {
         const limit = this.config.maxFileBytes !== undefined ? `wal.maxFileBytes = ${this.config.maxFileBytes}` : 'disk full';

@@ -103,6 +103,7 @@ describe('forwarder', () => {
     const f = await forwarderFor(wal, bootstrap, { batchSize: 400, deliveryCommitIntervalMs: 20 });
     try {
       await waitFor('all 2500 delivered', () => f.ledger.cursor === 2500);
+      assert.equal(f.ledger.pendingBytes, 0, "each delivery report took its body's bytes off the backlog, once");
       await f.stop();
       assert.equal(wal.loadDelivery().cursor, 2500, 'delivery recorded in the WAL');
       assert.ok(f.batches.every((b) => b.length <= 400), 'no batch over batchSize');
@@ -220,6 +221,7 @@ describe('forwarder', () => {
       await waitFor('everything finished', () => f.ledger.cursor === 100);
       await f.stop();
       assert.equal(f.ledger.pendingEvents, 0);
+      assert.equal(f.ledger.pendingBytes, 0, 'the dead letter left the backlog in bytes too');
       const dead = f.deadLetters.list(0, 10);
       assert.deepEqual(dead.map((d) => [d.seq, d.eventId, d.error.code]), [[50, 'e50', 'ERR_MSG_SIZE_TOO_LARGE']]);
       assert.equal((f.deadLetters.get(50)!.event as { payload: { pad: string } }).payload.pad.length, 5000, 'the event is kept whole');
@@ -254,6 +256,7 @@ describe('forwarder', () => {
     try {
       await waitFor('all 400 finished', () => g.ledger.cursor === 400);
       assert.equal(g.health().recoveredByReadBack, 300, 'the read-back found the 300 already in Kafka');
+      assert.equal(g.ledger.pendingBytes, 0, 'the start-up sum less what the read-back and the reports finished');
       await g.stop();
       const records = await consumeAll(bootstrap, ['fw-test']);
       const seqs = records.map((r) => Number(r.headers['gateway-seq'])).sort((a, b) => a - b);

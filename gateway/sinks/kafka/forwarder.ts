@@ -265,7 +265,7 @@ export class Forwarder {
   private delivered(d: Delivery): void {
     this.outcomes.delivered++;
     this.deps.observer?.delivered(d.seq, d.topic);
-    this.deps.ledger.finish(d.seq, { partition: d.partition, offset: d.offset });
+    this.deps.ledger.finish(d.seq, { partition: d.partition, offset: d.offset }, d.valueBytes); // the value is the body: no read
     this.deps.triage.delivered(d.seq);
     // Wake the loop only when it has something to do: a batch's worth of room, or nothing in flight.
     const outstanding = this.deps.producer.outstanding;

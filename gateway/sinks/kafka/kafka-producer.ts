@@ -10,6 +10,8 @@ export interface Delivery {
   topic: string;
   partition: number;
   offset: number;
+  /** The record value's size in bytes as librdkafka reports it: the stored body's UTF-8 bytes. */
+  valueBytes: number;
 }
 
 /** Told the fate of each record of a batch, exactly once per record. */
@@ -264,7 +266,7 @@ export class KafkaProducer {
       if (state.reporter.refused(seq, err, local) !== 'poison') state.error ??= err;
     } else {
       this.setConnected(true);
-      state.reporter.delivered({ seq, topic: report.topic, partition: report.partition, offset: report.offset });
+      state.reporter.delivered({ seq, topic: report.topic, partition: report.partition, offset: report.offset, valueBytes: report.size });
     }
     if (--state.remaining === 0) {
       state.settle(state.error ? new Error(`kafka delivery failed: ${state.error.message}`) : undefined);
