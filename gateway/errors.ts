@@ -19,7 +19,7 @@ export interface FieldError {
  * - `headers_too_large`: the request's header section is over Node's limit (`--max-http-header-size`).
  * - `timeout`: the request's headers or body did not arrive in time (http.headersTimeoutMs, requestTimeoutMs).
  * - `unsupported`: a format or encoding the gateway does not take.
- * - `unauthorized`: a mutating admin call without the right bearer token; nothing changed.
+ * - `unauthorized`: a mutating admin call, or intake with `auth.senders`, without a right bearer token; nothing changed.
  * - `forbidden`: refused whoever asks (e.g. mutating admin calls with no token configured).
  * - `not_found`, `method_not_allowed`, `conflict`: about the resource asked for.
  * - `unavailable`: nothing stored; retry later (`retryAfterSeconds` says when).
@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   replay_too_large: 'too_large',
   unsupported_media_type: 'unsupported',
   unauthorized: 'unauthorized',
+  unauthenticated: 'unauthorized',
   admin_token_not_configured: 'forbidden',
   unsupported_charset: 'unsupported',
   unsupported_content_encoding: 'unsupported',

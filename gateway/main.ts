@@ -7,6 +7,7 @@ import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import { intakeControlRoutes } from './admin/intake-control-routes.js';
 import { replayRoutes } from './admin/replay-routes.js';
 import { walStats, walStatsRoutes } from './admin/wal-stats-routes.js';
+import { SenderRegistry } from './auth/sender-registry.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
 import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
@@ -71,6 +72,8 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   const fatal = new Promise<{ err: Error; origin: string }>((resolve) => (reportFatal = resolve));
 
   try {
+    // First: a token file that cannot be read (or that others may read) stops start-up before anything opens.
+    const senders = new SenderRegistry(config.auth, { log });
     const eventLoop = await run(new EventLoopMonitor());
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
@@ -143,8 +146,8 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     // Started before intake so it is stopped after it: operators can watch the drain.
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
-    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf }), ...probes] });
-    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, eventLoop];
+    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf, senders }), ...probes] });
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, senders, eventLoop];
     await run(http);
     const address = http.address!;
     const adminAt = admin.address!;

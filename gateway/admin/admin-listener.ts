@@ -1,8 +1,9 @@
-import { chmodSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ConfigError, hasCode } from '../errors.js';
+import { readSecretFile } from '../auth/secret-file.js';
+import { hasCode } from '../errors.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
 import { sendError, statusOf } from '../sources/http/respond.js';
 import { dispatch, type Route } from '../sources/http/router.js';
@@ -27,12 +28,12 @@ export class AdminListener {
   private refused = 0;
   readonly stop: (deadline: number) => Promise<StopOutcome>;
 
-  /** Reads `config.tokenFile`; throws ConfigError when it cannot be read or is empty. */
+  /** Reads `config.tokenFile`; throws ConfigError when it cannot be read, is readable by others, or is empty. */
   constructor(
     private readonly config: AdminConfig,
     private readonly deps: { routes: readonly Route[]; log: Logger },
   ) {
-    this.token = new AdminToken(config.tokenFile === undefined ? undefined : readToken(config.tokenFile));
+    this.token = new AdminToken(config.tokenFile === undefined ? undefined : readSecretFile('admin.tokenFile', config.tokenFile));
     // Every route that is not a GET mutates: it runs only after the token check (an unknown path or
     // a wrong method is still 404 or 405, whoever asks).
     this.routes = deps.routes.map((r) =>
@@ -99,17 +100,6 @@ export class AdminListener {
       throw err;
     }
   }
-}
-
-function readToken(file: string): string {
-  let token: string;
-  try {
-    token = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new ConfigError([`admin.tokenFile: cannot read ${file}: ${(err as Error).message}`]);
-  }
-  if (token === '') throw new ConfigError([`admin.tokenFile: ${file} is empty`]);
-  return token;
 }
 
 /**

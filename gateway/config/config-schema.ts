@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AdminConfigSchema } from '../admin/admin-config.js';
+import { AuthConfigSchema, openListenProblem } from '../auth/auth-config.js';
 import { LogConfigSchema } from '../log.js';
 import { BulkheadsConfigSchema } from '../pipeline/bulkheads.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
@@ -26,6 +27,7 @@ export const GatewayConfigSchema = z
       .default('edge-1'),
     http: HttpConfigSchema.prefault({}),
     admin: AdminConfigSchema.prefault({}),
+    auth: AuthConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     bulkheads: BulkheadsConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
@@ -47,6 +49,8 @@ export const GatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
+    const open = openListenProblem(c.http.listen, c.auth.senders.length > 0);
+    if (open) ctx.addIssue({ code: 'custom', path: ['http', 'listen'], message: open });
     const queue = Number(c.kafka.producer['queue.buffering.max.messages'] ?? 100_000);
     if (c.forwarder.maxInFlightEvents > queue) {
       ctx.addIssue({

@@ -1,3 +1,4 @@
+import { sourceNotAllowed, type Sender } from '../auth/sender-registry.js';
 import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
@@ -46,7 +47,8 @@ export class Ingest {
     },
   ) {}
 
-  async submit(inputs: readonly Submission[]): Promise<Outcome[]> {
+  /** `sender`: the authenticated sender (auth.senders), whose events may only use its `source` values and carry its name. */
+  async submit(inputs: readonly Submission[], options: { sender?: Sender } = {}): Promise<Outcome[]> {
     // Backpressure first, once per request: while intake is paused a request costs no validation
     // and changes nothing; a request admitted is taken whole.
     this.deps.gate?.admit();
@@ -54,13 +56,13 @@ export class Ingest {
     const { bulkheads } = this.deps;
     const ticket = bulkheads?.enter(countByClass(inputs, (type) => routeTopic(type, this.config), bulkheads.config));
     try {
-      return await this.validateAndCommit(inputs);
+      return await this.validateAndCommit(inputs, options.sender);
     } finally {
       ticket?.leave();
     }
   }
 
-  private async validateAndCommit(inputs: readonly Submission[]): Promise<Outcome[]> {
+  private async validateAndCommit(inputs: readonly Submission[], sender: Sender | undefined): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
@@ -77,7 +79,12 @@ export class Ingest {
         continue;
       }
       const e = v.event;
-      const record = { eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e, input.payloadJson) };
+      const notAllowed = sender && sourceNotAllowed(sender, e.source);
+      if (notAllowed) {
+        outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [notAllowed] };
+        continue;
+      }
+      const record: WalRecord = { eventId: e.eventId, aggregateId: e.aggregateId, topic: routeTopic(e.type, this.config), body: canonicalJson(e, input.payloadJson), ...(sender ? { sender: sender.name } : {}) };
       const tooLarge = this.deps.maxRecordBytes === undefined ? undefined : recordTooLarge(e, record.body, this.deps.maxRecordBytes);
       if (tooLarge) {
         outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [tooLarge] };

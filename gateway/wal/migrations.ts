@@ -58,6 +58,11 @@ const MIGRATIONS: readonly string[] = [
    DROP TABLE events;
    ALTER TABLE events_v4 RENAME TO events;
    CREATE UNIQUE INDEX events_event_id ON events (event_id) WHERE replay_of IS NULL;`,
+  // 5 (issue 14): the authenticated sender of each event (auth.senders; NULL without auth), kept
+  // with a dead letter too so a re-driven event still names it. Adding a nullable column rewrites
+  // no rows.
+  `ALTER TABLE events ADD COLUMN sender TEXT;
+   ALTER TABLE dead_letters ADD COLUMN sender TEXT;`,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -5,6 +5,8 @@ export interface WalRecord {
   topic: string;
   /** Canonical JSON of the envelope, exactly as it is forwarded. */
   body: string;
+  /** The authenticated sender's name (auth.senders), forwarded as the record header `sender`; null or absent without auth. */
+  sender?: string | null;
 }
 
 /** An event as the WAL holds it. */

@@ -1,0 +1,75 @@
+import type { IncomingMessage } from 'node:http';
+import type { Logger } from 'pino';
+import { ConfigError, GatewayError, type FieldError } from '../errors.js';
+import type { AuthConfig } from './auth-config.js';
+import { bearerToken, digestsEqual, tokenDigest } from './bearer-token.js';
+import { readSecretFile } from './secret-file.js';
+
+/** An authenticated sender: its name (recorded with its events) and the `source` values it may use. */
+export interface Sender {
+  name: string;
+  sources: ReadonlySet<string>;
+}
+
+/**
+ * The configured senders and their token digests. `authenticate` finds the sender of a request in
+ * constant time per sender (every digest is compared, no early exit), logs and counts a refusal
+ * (never the token), and throws GatewayError `unauthenticated`.
+ */
+export class SenderRegistry {
+  readonly name = 'auth';
+  private readonly senders: Array<Sender & { digest: Buffer }>;
+  private refused = 0;
+
+  /** Reads every `tokenFile`; throws ConfigError when one cannot be read, is readable by others, is empty, or two senders share a token. */
+  constructor(
+    config: AuthConfig,
+    private readonly deps: { log: Logger },
+  ) {
+    this.senders = config.senders.map((s, i) => ({
+      name: s.name,
+      sources: new Set(s.sources),
+      digest: s.tokenFile !== undefined ? tokenDigest(readSecretFile(`auth.senders[${i}].tokenFile`, s.tokenFile)) : Buffer.from(s.tokenSha256!, 'hex'),
+    }));
+    const seen = new Map<string, string>();
+    for (const s of this.senders) {
+      const other = seen.get(s.digest.toString('hex'));
+      if (other) throw new ConfigError([`auth.senders: ${other} and ${s.name} have the same token; give each sender its own`]);
+      seen.set(s.digest.toString('hex'), s.name);
+    }
+  }
+
+  /** Whether senders are configured (then every intake route needs a token). */
+  get enabled(): boolean {
+    return this.senders.length > 0;
+  }
+
+  /** The sender whose token `req` carries; throws GatewayError `unauthenticated` (401) when none does. */
+  authenticate(req: Pick<IncomingMessage, 'headers' | 'method' | 'url' | 'socket'>): Sender {
+    const token = bearerToken(req);
+    let found: Sender | undefined;
+    if (token !== undefined) {
+      const digest = tokenDigest(token);
+      for (const s of this.senders) if (digestsEqual(digest, s.digest) && !found) found = s;
+    }
+    if (found) return found;
+    this.refused++;
+    const reason = token !== undefined ? 'wrong token' : req.headers.authorization ? 'malformed Authorization header' : 'no token';
+    this.deps.log.warn({ method: req.method, url: req.url, remote: req.socket.remoteAddress, reason }, 'sender not authenticated');
+    throw new GatewayError('unauthenticated', token === undefined ? 'this route needs Authorization: Bearer <token> (a sender token of auth.senders)' : 'unknown sender token');
+  }
+
+  health(): Record<string, unknown> {
+    return { senders: this.senders.length, failedAuthentications: this.refused };
+  }
+}
+
+/** Pure: the error for an event whose `source` its sender may not use, or undefined. */
+export function sourceNotAllowed(sender: Sender, source: string): FieldError | undefined {
+  if (sender.sources.has(source)) return undefined;
+  return {
+    path: '$.source',
+    code: 'source_not_allowed',
+    message: `sender '${sender.name}' may not send as source '${source}'; it may use: ${[...sender.sources].join(', ')}`,
+  };
+}
