@@ -10,6 +10,7 @@ import { walStats, walStatsRoutes } from './admin/wal-stats-routes.js';
 import { SenderRegistry } from './auth/sender-registry.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { CertificateReloader } from './lifecycle/certificate-reloader.js';
 import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
 import type { StopReport } from './lifecycle/process-supervisor.js';
 import { Bulkheads } from './pipeline/bulkheads.js';
@@ -147,8 +148,10 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
     const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest, statusOf, senders }), ...probes] });
-    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, senders, eventLoop];
+    const certificates = new CertificateReloader({ targets: () => [http, admin].filter((l) => l.tls), log });
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, admin, senders, certificates, eventLoop];
     await run(http);
+    await run(certificates);
     const address = http.address!;
     const adminAt = admin.address!;
     const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.family === 'IPv6' ? `[${adminAt.address}]` : adminAt.address}:${adminAt.port}`;

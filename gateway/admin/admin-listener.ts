@@ -1,5 +1,6 @@
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { readSecretFile } from '../auth/secret-file.js';
@@ -7,6 +8,7 @@ import { hasCode } from '../errors.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
 import { sendError, statusOf } from '../sources/http/respond.js';
 import { dispatch, type Route } from '../sources/http/router.js';
+import { TlsCredentials } from '../sources/http/tls-credentials.js';
 import { isSocketPath, type AdminConfig } from './admin-config.js';
 import { AdminToken } from './admin-token.js';
 
@@ -23,6 +25,8 @@ export class AdminListener {
   readonly name = 'admin';
   private readonly server: Server;
   private readonly token: AdminToken;
+  /** With `admin.tls`: the certificate and key, reloaded on SIGHUP. */
+  readonly tls: TlsCredentials | undefined;
   private readonly routes: readonly Route[];
   private addressInfo: AdminAddress | undefined;
   private refused = 0;
@@ -39,7 +43,9 @@ export class AdminListener {
     this.routes = deps.routes.map((r) =>
       r.method === 'GET' ? r : { ...r, handle: (req, res, params) => (this.authorize(req), r.handle(req, res, params)) },
     );
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    this.tls = config.tls && new TlsCredentials('admin.tls', config.tls);
+    this.server = this.tls ? createTlsServer({ keepAliveTimeout: 5_000, ...this.tls.serverOptions() }, handler) : createServer({ keepAliveTimeout: 5_000 }, handler);
     this.stop = stopOnce((deadline) => this.close(deadline), (err) => deps.log.error({ err }, 'admin listener failed to stop'));
   }
 
@@ -70,7 +76,17 @@ export class AdminListener {
   }
 
   health(): ComponentHealth {
-    return { listen: this.config.listen, tokenConfigured: this.token.configured, refusedCalls: this.refused };
+    return {
+      listen: this.config.listen,
+      tokenConfigured: this.token.configured,
+      refusedCalls: this.refused,
+      ...(this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none' } } : {}),
+    };
+  }
+
+  /** Reads the TLS files again and serves them to new connections. Throws ConfigError and keeps the old ones. */
+  reloadCertificates(): void {
+    if (this.tls) (this.server as TlsServer).setSecureContext(this.tls.reload());
   }
 
   private async close(deadline: number): Promise<StopOutcome> {

@@ -13,11 +13,17 @@ export const SenderConfigSchema = z
     tokenFile: z.string().min(1).optional(),
     /** SHA-256 of the bearer token's UTF-8 bytes, 64 hex digits (e.g. `printf %s "$TOKEN" | sha256sum`). */
     tokenSha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { message: 'must be 64 hex digits (SHA-256 of the token)' }).optional(),
+    /**
+     * Mutual TLS instead of (or besides) a token: the subject CN or a subjectAltName value (DNS name,
+     * URI, e-mail, IP) of a client certificate that `http.tls.clientCaFile` verified, e.g. `oms-1.trading.example`.
+     */
+    clientCertificate: z.string().min(1).max(256).optional(),
     /** The `source` values this sender's events may carry; an event with another is rejected (`source_not_allowed`). */
     sources: z.array(z.string().min(1).max(128)).min(1),
   })
-  .refine((s) => (s.tokenFile === undefined) !== (s.tokenSha256 === undefined), {
-    message: 'give exactly one of tokenFile or tokenSha256 (a token is never written in the config in clear)',
+  .refine((s) => !(s.tokenFile !== undefined && s.tokenSha256 !== undefined), { message: 'give one of tokenFile or tokenSha256, not both' })
+  .refine((s) => s.tokenFile !== undefined || s.tokenSha256 !== undefined || s.clientCertificate !== undefined, {
+    message: 'give a credential: tokenFile or tokenSha256 (a token is never written in the config in clear), or clientCertificate',
   });
 export type SenderConfig = z.infer<typeof SenderConfigSchema>;
 
@@ -26,7 +32,8 @@ export const AuthConfigSchema = z.strictObject({
   senders: z
     .array(SenderConfigSchema)
     .default([])
-    .refine((list) => new Set(list.map((s) => s.name)).size === list.length, { message: 'sender names must be unique' }),
+    .refine((list) => new Set(list.map((s) => s.name)).size === list.length, { message: 'sender names must be unique' })
+    .refine((list) => { const c = list.flatMap((s) => s.clientCertificate ?? []); return new Set(c).size === c.length; }, { message: 'a clientCertificate name must belong to one sender' }),
 });
 export type AuthConfig = z.infer<typeof AuthConfigSchema>;
 

@@ -52,11 +52,12 @@ describe('SenderRegistry', () => {
 });
 
 describe('the auth config', () => {
-  it('takes a token only from a file or as a digest, never in clear, one of the two', () => {
+  it('takes a token only from a file or as a digest (never in clear, not both), or a client certificate name', () => {
     const problems = (s: unknown) => AuthConfigSchema.safeParse({ senders: [s] }).error?.issues.map((i) => i.message).join('; ') ?? '';
     assert.match(problems({ name: 'a', token: 'clear', sources: ['a'] }), /Unrecognized key/);
-    assert.match(problems({ name: 'a', sources: ['a'] }), /exactly one of tokenFile or tokenSha256/);
-    assert.match(problems({ name: 'a', tokenFile: '/x', tokenSha256: sha('x'), sources: ['a'] }), /exactly one/);
+    assert.match(problems({ name: 'a', sources: ['a'] }), /give a credential: tokenFile or tokenSha256/);
+    assert.match(problems({ name: 'a', tokenFile: '/x', tokenSha256: sha('x'), sources: ['a'] }), /not both/);
+    assert.equal(problems({ name: 'a', clientCertificate: 'oms.example', sources: ['a'] }), '', 'mutual TLS alone is a credential');
     assert.match(problems({ name: 'a', tokenSha256: 'abc', sources: ['a'] }), /64 hex digits/);
     assert.match(problems({ name: 'a', tokenSha256: sha('x'), sources: [] }), /too_small|at least|>=1/i);
     assert.equal(problems({ name: 'a', tokenSha256: sha('x'), sources: ['a'] }), '');

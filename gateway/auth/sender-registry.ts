@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
 import type { Logger } from 'pino';
 import { ConfigError, GatewayError, type FieldError } from '../errors.js';
 import type { AuthConfig } from './auth-config.js';
@@ -18,7 +19,7 @@ export interface Sender {
  */
 export class SenderRegistry {
   readonly name = 'auth';
-  private readonly senders: Array<Sender & { digest: Buffer }>;
+  private readonly senders: Array<Sender & { digest: Buffer | undefined; clientCertificate: string | undefined }>;
   private refused = 0;
 
   /** Reads every `tokenFile`; throws ConfigError when one cannot be read, is readable by others, is empty, or two senders share a token. */
@@ -29,10 +30,13 @@ export class SenderRegistry {
     this.senders = config.senders.map((s, i) => ({
       name: s.name,
       sources: new Set(s.sources),
-      digest: s.tokenFile !== undefined ? tokenDigest(readSecretFile(`auth.senders[${i}].tokenFile`, s.tokenFile)) : Buffer.from(s.tokenSha256!, 'hex'),
+      digest:
+        s.tokenFile !== undefined ? tokenDigest(readSecretFile(`auth.senders[${i}].tokenFile`, s.tokenFile)) : s.tokenSha256 !== undefined ? Buffer.from(s.tokenSha256, 'hex') : undefined,
+      clientCertificate: s.clientCertificate,
     }));
     const seen = new Map<string, string>();
     for (const s of this.senders) {
+      if (!s.digest) continue;
       const other = seen.get(s.digest.toString('hex'));
       if (other) throw new ConfigError([`auth.senders: ${other} and ${s.name} have the same token; give each sender its own`]);
       seen.set(s.digest.toString('hex'), s.name);
@@ -44,13 +48,18 @@ export class SenderRegistry {
     return this.senders.length > 0;
   }
 
-  /** The sender whose token `req` carries; throws GatewayError `unauthenticated` (401) when none does. */
+  /**
+   * The sender of `req`: the one its verified client certificate names (mutual TLS), else the one
+   * whose token it carries; throws GatewayError `unauthenticated` (401) when there is none.
+   */
   authenticate(req: Pick<IncomingMessage, 'headers' | 'method' | 'url' | 'socket'>): Sender {
+    const names = certificateNames(req.socket as Partial<TLSSocket>);
+    let found = names.length > 0 ? this.senders.find((s) => s.clientCertificate !== undefined && names.includes(s.clientCertificate)) : undefined;
+    if (found) return found;
     const token = bearerToken(req);
-    let found: Sender | undefined;
     if (token !== undefined) {
       const digest = tokenDigest(token);
-      for (const s of this.senders) if (digestsEqual(digest, s.digest) && !found) found = s;
+      for (const s of this.senders) if (s.digest && digestsEqual(digest, s.digest) && !found) found = s;
     }
     if (found) return found;
     this.refused++;
@@ -62,6 +71,18 @@ export class SenderRegistry {
   health(): Record<string, unknown> {
     return { senders: this.senders.length, failedAuthentications: this.refused };
   }
+}
+
+/**
+ * The names a verified client certificate carries: its subject CN and its subjectAltName values
+ * (`DNS:a, URI:b, email:c, IP Address:d`, RFC 5280 section 4.2.1.6). None without TLS or a verified certificate.
+ */
+function certificateNames(socket: Partial<TLSSocket>): string[] {
+  if (!socket.encrypted || !socket.authorized || !socket.getPeerCertificate) return [];
+  const cert = socket.getPeerCertificate();
+  const cn = cert.subject?.CN;
+  const san = (cert.subjectaltname ?? '').split(', ').map((e) => e.slice(e.indexOf(':') + 1)).filter(Boolean);
+  return [...(Array.isArray(cn) ? cn : cn ? [cn] : []), ...san];
 }
 
 /** Pure: the error for an event whose `source` its sender may not use, or undefined. */

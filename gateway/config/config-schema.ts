@@ -49,8 +49,13 @@ export const GatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
-    const open = openListenProblem(c.http.listen, c.auth.senders.length > 0);
+    const open = openListenProblem(c.http.listen, c.auth.senders.length > 0 || c.http.tls?.clientCaFile !== undefined);
     if (open) ctx.addIssue({ code: 'custom', path: ['http', 'listen'], message: open });
+    c.auth.senders.forEach((s, i) => {
+      if (s.clientCertificate !== undefined && c.http.tls?.clientCaFile === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['auth', 'senders', i, 'clientCertificate'], message: 'needs http.tls.clientCaFile (mutual TLS on intake)' });
+      }
+    });
     const queue = Number(c.kafka.producer['queue.buffering.max.messages'] ?? 100_000);
     if (c.forwarder.maxInFlightEvents > queue) {
       ctx.addIssue({
