@@ -76,7 +76,8 @@ describe('sender authentication (auth.senders)', () => {
 
   it('keeps the health probes open for load balancers, and counts failed authentications there and in the log, without the token', async () => {
     const ready = (await gw.ready()) as any;
-    assert.deepEqual(ready.auth, { senders: 2, failedAuthentications: 4 });
+    assert.equal(ready.auth.senders, 2);
+    assert.equal(ready.auth.failedAuthentications, 4);
     const refusals = gw.logs.filter((l) => l.msg === 'sender not authenticated');
     assert.equal(refusals.length, 4);
     assert.deepEqual(refusals.map((l) => l.reason).sort(), ['no token', 'no token', 'wrong token', 'wrong token']);

@@ -20,6 +20,12 @@ export const SenderConfigSchema = z
     clientCertificate: z.string().min(1).max(256).optional(),
     /** The `source` values this sender's events may carry; an event with another is rejected (`source_not_allowed`). */
     sources: z.array(z.string().min(1).max(128)).min(1),
+    /** Most connections this sender may hold open at once; one more is answered 429 `too_many_connections` and closed. Unset: no limit. */
+    maxConnections: z.number().int().positive().optional(),
+    /** Events per second this sender may post (token bucket); beyond it 429 `rate_limited` with `Retry-After`. Unset: no limit. */
+    eventsPerSecond: z.number().positive().optional(),
+    /** Events the bucket holds (a burst); default `eventsPerSecond`. */
+    burstEvents: z.number().int().positive().optional(),
   })
   .refine((s) => !(s.tokenFile !== undefined && s.tokenSha256 !== undefined), { message: 'give one of tokenFile or tokenSha256, not both' })
   .refine((s) => s.tokenFile !== undefined || s.tokenSha256 !== undefined || s.clientCertificate !== undefined, {
@@ -29,6 +35,17 @@ export type SenderConfig = z.infer<typeof SenderConfigSchema>;
 
 /** The `auth` section: who may send. Empty `senders`: intake is open, and must then listen on loopback only. */
 export const AuthConfigSchema = z.strictObject({
+  /** Repeated failed authentications from one address are answered ever later (see failure-throttle.ts). */
+  failureDelay: z
+    .strictObject({
+      /** Failures within `windowMs` answered at once; each further one waits 100 ms, doubling. */
+      afterFailures: z.number().int().nonnegative().default(5),
+      /** Longest wait before a refusal is answered (ms). */
+      maxDelayMs: z.number().int().nonnegative().default(2_000),
+      /** Failures older than this (ms) are forgotten. */
+      windowMs: z.number().int().positive().default(60_000),
+    })
+    .prefault({}),
   senders: z
     .array(SenderConfigSchema)
     .default([])

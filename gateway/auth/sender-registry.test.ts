@@ -35,7 +35,7 @@ describe('SenderRegistry', () => {
     for (const h of [undefined, 'Bearer wrong', 'Basic b21zLXNlY3JldA==', 'Bearer oms-secret2', 'Bearer ']) {
       assert.throws(() => r.authenticate(req(h)), (e: unknown) => e instanceof GatewayError && e.code === 'unauthenticated' && e.kind === 'unauthorized' && !e.message.includes('secret'));
     }
-    assert.deepEqual(r.health(), { senders: 2, failedAuthentications: 5 });
+    assert.equal(r.health().failedAuthentications, 5);
   });
 
   it('refuses to start on a token file others may read, naming the key and the file, not the token', () => {

@@ -4,12 +4,16 @@ import type { Logger } from 'pino';
 import { ConfigError, GatewayError, type FieldError } from '../errors.js';
 import type { AuthConfig } from './auth-config.js';
 import { bearerToken, digestsEqual, tokenDigest } from './bearer-token.js';
+import { FailureThrottle } from './failure-throttle.js';
 import { readSecretFile } from './secret-file.js';
+import { SenderLimits } from './sender-limits.js';
 
 /** An authenticated sender: its name (recorded with its events) and the `source` values it may use. */
 export interface Sender {
   name: string;
   sources: ReadonlySet<string>;
+  /** Its connections and events per second. */
+  limits?: SenderLimits;
 }
 
 /**
@@ -19,8 +23,9 @@ export interface Sender {
  */
 export class SenderRegistry {
   readonly name = 'auth';
-  private readonly senders: Array<Sender & { digest: Buffer | undefined; clientCertificate: string | undefined }>;
+  private readonly senders: Array<Sender & { digest: Buffer | undefined; clientCertificate: string | undefined; limits: SenderLimits }>;
   private refused = 0;
+  private readonly throttle: FailureThrottle;
 
   /** Reads every `tokenFile`; throws ConfigError when one cannot be read, is readable by others, is empty, or two senders share a token. */
   constructor(
@@ -33,7 +38,9 @@ export class SenderRegistry {
       digest:
         s.tokenFile !== undefined ? tokenDigest(readSecretFile(`auth.senders[${i}].tokenFile`, s.tokenFile)) : s.tokenSha256 !== undefined ? Buffer.from(s.tokenSha256, 'hex') : undefined,
       clientCertificate: s.clientCertificate,
+      limits: new SenderLimits(s),
     }));
+    this.throttle = new FailureThrottle(config.failureDelay);
     const seen = new Map<string, string>();
     for (const s of this.senders) {
       if (!s.digest) continue;
@@ -68,8 +75,33 @@ export class SenderRegistry {
     throw new GatewayError('unauthenticated', token === undefined ? 'this route needs Authorization: Bearer <token> (a sender token of auth.senders)' : 'unknown sender token');
   }
 
+  /**
+   * `authenticate`, then the sender's connection limit; a refusal from an address that keeps failing
+   * is answered late (auth.failureDelay), which slows down guessing without holding a thread.
+   * Throws GatewayError `unauthenticated` or `too_many_connections`.
+   */
+  async admit(req: Pick<IncomingMessage, 'headers' | 'method' | 'url' | 'socket'>): Promise<Sender> {
+    const address = req.socket.remoteAddress ?? 'unknown';
+    let sender: Sender;
+    try {
+      sender = this.authenticate(req);
+    } catch (err) {
+      const delayMs = this.throttle.failed(address);
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      throw err;
+    }
+    this.throttle.succeeded(address);
+    sender.limits?.admitConnection(req.socket);
+    return sender;
+  }
+
   health(): Record<string, unknown> {
-    return { senders: this.senders.length, failedAuthentications: this.refused };
+    return {
+      senders: this.senders.length,
+      failedAuthentications: this.refused,
+      addressesFailing: this.throttle.size,
+      perSender: Object.fromEntries(this.senders.map((s) => [s.name, s.limits.health()])),
+    };
   }
 }
 
@@ -86,7 +118,7 @@ function certificateNames(socket: Partial<TLSSocket>): string[] {
 }
 
 /** Pure: the error for an event whose `source` its sender may not use, or undefined. */
-export function sourceNotAllowed(sender: Sender, source: string): FieldError | undefined {
+export function sourceNotAllowed(sender: Pick<Sender, 'name' | 'sources'>, source: string): FieldError | undefined {
   if (sender.sources.has(source)) return undefined;
   return {
     path: '$.source',

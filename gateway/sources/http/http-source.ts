@@ -123,8 +123,8 @@ export class HttpSource {
       .catch((err) => {
         const status = statusOf(err);
         if (status >= 500 && status !== 503) this.deps.log.error({ err, url: req.url }, 'request failed');
-        if (status === 413 || status === 401) {
-          // A body we refused (too large, or from no known sender): discard the rest and close rather than read it into memory.
+        if (status === 413 || status === 401 || status === 429) {
+          // A body we refused (too large, from no known sender, over the sender's limits): discard the rest and close rather than read it into memory.
           res.shouldKeepAlive = false;
           req.resume();
         }

@@ -14,7 +14,7 @@ export interface IntakeDeps {
   /** Where an event stands, or undefined when the WAL no longer holds it. */
   statusOf: (eventId: string) => EventStatus | undefined;
   /** With senders configured (auth.senders) both routes need a sender's bearer token, checked before the body is read. */
-  senders?: Pick<SenderRegistry, 'enabled' | 'authenticate'>;
+  senders?: Pick<SenderRegistry, 'enabled' | 'admit'>;
 }
 
 /**
@@ -30,8 +30,8 @@ export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
     {
       method: 'GET',
       path: /^\/v1\/events\/([^/]+)$/,
-      handle: (req, res, [eventId]) => {
-        authenticate(deps, req);
+      handle: async (req, res, [eventId]) => {
+        await authenticate(deps, req);
         const found = deps.statusOf(eventId!);
         if (!found) throw new GatewayError('event_not_found', `no event with eventId '${eventId}' is retained`);
         sendJson(res, 200, { eventId, ...found });
@@ -41,10 +41,11 @@ export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
 }
 
 async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const sender = authenticate(deps, req);
+  const sender = await authenticate(deps, req);
   const format = bodyFormat(req.headers['content-type']);
   const body = await readBody(req, config.maxBodyBytes);
   const items = parseEvents(body, format, { maxEvents: config.maxEventsPerRequest, maxDepth: config.maxJsonDepth });
+  sender?.limits?.takeEvents(items.length);
   const results = await deps.ingest.submit(items, sender ? { sender } : {});
   let accepted = 0;
   let duplicates = 0;
@@ -61,6 +62,6 @@ function allTooLarge(results: readonly Outcome[]): boolean {
   return results.every((r) => r.status === 'rejected' && r.errors.every((e) => e.code === 'event_too_large'));
 }
 
-function authenticate(deps: IntakeDeps, req: IncomingMessage): Sender | undefined {
-  return deps.senders?.enabled ? deps.senders.authenticate(req) : undefined;
+async function authenticate(deps: IntakeDeps, req: IncomingMessage): Promise<Sender | undefined> {
+  return deps.senders?.enabled ? deps.senders.admit(req) : undefined;
 }
