@@ -21,6 +21,7 @@ import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
 import { clientConnectionConfig, producerConfig } from './sinks/kafka/kafka-config.js';
 import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
+import { withKafkaSecrets } from './sinks/kafka/kafka-secrets.js';
 import { PartitionTailReader } from './sinks/kafka/partition-tail.js';
 import { PoisonTriage } from './sinks/kafka/poison-triage.js';
 import { Reconciler } from './sinks/kafka/reconciler.js';
@@ -75,6 +76,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   try {
     // First: a token file that cannot be read (or that others may read) stops start-up before anything opens.
     const senders = new SenderRegistry(config.auth, { log });
+    const kafka = withKafkaSecrets(config.kafka);
     const eventLoop = await run(new EventLoopMonitor());
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
@@ -93,7 +95,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       if (walHeldEvents) log.warn({ wal: config.wal.path, lastSeq: wal.lastSeq }, EMBEDDED_BUS_STALE_WAL);
     }
     const bus = { kind: embedded ? ('embedded' as const) : ('external' as const), bootstrap, ...(embedded ? { warning: EMBEDDED_BUS_WARNING } : {}) };
-    const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log, bus });
+    const producer = new KafkaProducer(producerConfig(kafka, bootstrap, config.gatewayId), { log, bus });
     producer.onFatal((err) => reportFatal({ err: new Error(err.message), origin: 'kafka producer' }));
     await run(producer);
     const encoder = createEncoderPool({ threads: config.forwarder.workerThreads }, { gatewayId: config.gatewayId });
@@ -102,7 +104,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const tail = new PartitionTailReader(config.forwarder.reconcile, {
       bootstrap,
       gatewayId: config.gatewayId,
-      clientConfig: clientConnectionConfig(config.kafka),
+      clientConfig: clientConnectionConfig(kafka),
       timeIndex: !embedded,
     });
     const reconciler = new Reconciler({ wal, ledger, tail, log });
