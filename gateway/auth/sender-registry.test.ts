@@ -78,3 +78,19 @@ describe('sourceNotAllowed', () => {
     assert.deepEqual(sourceNotAllowed(sender, 'oms-1'), { path: '$.source', code: 'source_not_allowed', message: "sender 'booking' may not send as source 'oms-1'; it may use: booking-eu" });
   });
 });
+
+describe('listeners beyond loopback (the whole config)', () => {
+  it('refuses intake beyond loopback without senders or mutual TLS, and the admin listener without mutual TLS', async () => {
+    const { GatewayConfigSchema } = await import('../config/config-schema.js');
+    const problems = (c: unknown) => GatewayConfigSchema.safeParse(c).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`) ?? [];
+    assert.deepEqual(problems({}), []);
+    assert.match(problems({ http: { listen: '0.0.0.0:8080' } }).join(), /^http\.listen: 0\.0\.0\.0:8080 is not a loopback address/);
+    assert.deepEqual(problems({ http: { listen: '0.0.0.0:8080' }, auth: { senders: [{ name: 'a', tokenSha256: sha('a'), sources: ['a'] }] } }), []);
+    assert.deepEqual(problems({ http: { listen: '0.0.0.0:8080', tls: { certFile: 'c', keyFile: 'k', clientCaFile: 'ca' } } }), []);
+    assert.match(problems({ admin: { listen: '0.0.0.0:8081' } }).join(), /^admin\.listen: .*configure admin\.tls with clientCaFile/);
+    assert.match(problems({ admin: { listen: '0.0.0.0:8081', tls: { certFile: 'c', keyFile: 'k' } } }).join(), /^admin\.listen/);
+    assert.deepEqual(problems({ admin: { listen: '0.0.0.0:8081', tls: { certFile: 'c', keyFile: 'k', clientCaFile: 'ca' } } }), []);
+    assert.deepEqual(problems({ admin: { listen: '/run/edge-gateway/admin.sock' } }), []);
+    assert.match(problems({ auth: { senders: [{ name: 'a', clientCertificate: 'a.example', sources: ['a'] }] } }).join(), /clientCertificate: needs http\.tls\.clientCaFile/);
+  });
+});
