@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { GatewayProcess } from '../bench/gateway-process.js';
 import { tempDir } from '../bench/temp-dir.js';
 import { makeEvent, ndjson } from './support/events.js';
+import { cli } from './support/cli-run.js';
 import { httpsCall } from './support/https-call.js';
 import { makeCa, makeCert, type CertFiles } from './support/test-pki.js';
 
@@ -51,6 +52,14 @@ describe('TLS on the intake and admin listeners', () => {
     assert.equal(health.status, 200);
     assert.deepEqual(health.json.http.tls, { certificateDaysLeft: 29, clientCertificates: 'none' });
     assert.deepEqual(health.json.admin.tls, { certificateDaysLeft: 29, clientCertificates: 'none' });
+  });
+
+  it('the edge-gateway command reaches the admin listener over https:// with --ca, and not without it', async () => {
+    const ok = await cli(['health', '--admin', admin, '--ca', ca.cert, '--json']);
+    assert.equal(ok.code, 0, ok.stderr);
+    const refused = await cli(['health', '--admin', admin, '--ca', otherCa.cert]);
+    assert.equal(refused.code, 3, 'unreachable: the certificate is not trusted');
+    assert.match(refused.stderr, /cannot reach the admin listener at https:\/\/127\.0\.0\.1:\d+/);
   });
 
   it('is refused by a client that trusts another CA, and answers no plain HTTP', async () => {
