@@ -78,7 +78,11 @@ describe('sender authentication (auth.senders)', () => {
     const ready = (await gw.ready()) as any;
     assert.equal(ready.auth.senders, 2);
     assert.equal(ready.auth.failedAuthentications, 4);
-    const refusals = gw.logs.filter((l) => l.msg === 'sender not authenticated');
+    // Log lines arrive through a pipe, maybe after the answers: wait for them, then count.
+    const refusals = await gw.waitFor('the refusals logged', () => {
+      const lines = gw.logs.filter((l) => l.msg === 'sender not authenticated');
+      return lines.length >= 4 ? lines : undefined;
+    }, { timeoutMs: 5_000 });
     assert.equal(refusals.length, 4);
     assert.deepEqual(refusals.map((l) => l.reason).sort(), ['no token', 'no token', 'wrong token', 'wrong token']);
     const text = JSON.stringify(gw.logs);
