@@ -50,7 +50,7 @@ describe('TLS on the intake and admin listeners', () => {
     assert.equal(posted.status, 202);
     const health = await httpsCall(`${admin}/health/ready`, { ca: ca.cert });
     assert.equal(health.status, 200);
-    assert.deepEqual(health.json.http.tls, { certificateDaysLeft: 29, clientCertificates: 'none' });
+    assert.deepEqual(health.json.http.tls, { certificateDaysLeft: 29, clientCertificates: 'none', refusedHandshakes: 0 });
     assert.deepEqual(health.json.admin.tls, { certificateDaysLeft: 29, clientCertificates: 'none' });
   });
 
@@ -145,6 +145,10 @@ describe('mutual TLS on intake: client certificates name senders', () => {
     await assert.rejects(post('mtls-other-ca', makeCert(dir, otherCa, 'oms-1.senders.test')), 'a certificate of another CA');
     assert.equal(await storedBefore('mtls-none'), false);
     assert.equal(await storedBefore('mtls-other-ca'), false);
+    // The refused handshakes are counted and logged (no route saw them).
+    const health = (await (await fetch(`${gw.adminUrl}/health/ready`)).json()) as any;
+    assert.equal(health.http.tls.refusedHandshakes, 2);
+    await gw.waitFor('the refusals logged', () => gw.logs.filter((l) => l.msg === 'TLS handshake refused').length === 2, { timeoutMs: 5_000 });
   });
 
   it("maps the certificate's subject to a sender (202), and answers 401 to a valid certificate that names no sender", async () => {

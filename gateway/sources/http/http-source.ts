@@ -23,6 +23,7 @@ export class HttpSource {
   /** With `http.tls`: the certificate and key, reloaded on SIGHUP. */
   readonly tls: TlsCredentials | undefined;
   private inFlight = 0;
+  private refusedHandshakes = 0;
   /** The last request started on each connection (see `handle`). */
   private readonly lastOnSocket = new WeakMap<Duplex, Promise<void>>();
   private stopping = false;
@@ -44,6 +45,11 @@ export class HttpSource {
     const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
     this.tls = config.tls && new TlsCredentials('http.tls', config.tls);
     this.server = this.tls ? createTlsServer({ ...options, ...this.tls.serverOptions() }, handler) : createServer(options, handler);
+    // A refused handshake (no client certificate, one of another CA, an old protocol) never reaches a route: count and log it here.
+    this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: { remoteAddress?: string }) => {
+      this.refusedHandshakes++;
+      deps.log.warn({ remote: socket.remoteAddress, reason: err.code ?? err.message }, 'TLS handshake refused');
+    });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
     this.stop = stopOnce((deadline) => this.close(deadline), (err) => deps.log.error({ err }, 'http source failed to stop'));
   }
@@ -72,7 +78,7 @@ export class HttpSource {
       ready: !this.stopping,
       stopping: this.stopping,
       inFlightRequests: this.inFlight,
-      ...(this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none' } } : {}),
+      ...(this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none', refusedHandshakes: this.refusedHandshakes } } : {}),
     };
   }
 
