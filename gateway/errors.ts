@@ -19,10 +19,11 @@ export interface FieldError {
  * - `headers_too_large`: the request's header section is over Node's limit (`--max-http-header-size`).
  * - `timeout`: the request's headers or body did not arrive in time (http.headersTimeoutMs, requestTimeoutMs).
  * - `unsupported`: a format or encoding the gateway does not take.
- * - `unauthorized`: a mutating admin call without the right bearer token; nothing changed.
+ * - `unauthorized`: a mutating admin call, or intake with `auth.senders`, without a right bearer token; nothing changed.
  * - `forbidden`: refused whoever asks (e.g. mutating admin calls with no token configured).
  * - `not_found`, `method_not_allowed`, `conflict`: about the resource asked for.
  * - `unavailable`: nothing stored; retry later (`retryAfterSeconds` says when).
+ * - `rate_limited`: this sender is over its own limit (auth.senders); nothing stored; retry after `retryAfterSeconds`.
  * - `shutting_down`: this instance takes no new work; retry against another or later.
  * - `internal`: a fault of the gateway's own.
  */
@@ -38,6 +39,7 @@ export type ErrorKind =
   | 'method_not_allowed'
   | 'conflict'
   | 'unavailable'
+  | 'rate_limited'
   | 'shutting_down'
   | 'internal';
 
@@ -57,6 +59,7 @@ export const ERROR_CODES = {
   replay_too_large: 'too_large',
   unsupported_media_type: 'unsupported',
   unauthorized: 'unauthorized',
+  unauthenticated: 'unauthorized',
   admin_token_not_configured: 'forbidden',
   unsupported_charset: 'unsupported',
   unsupported_content_encoding: 'unsupported',
@@ -76,6 +79,8 @@ export const ERROR_CODES = {
   intake_paused: 'unavailable',
   dead_letter_not_recorded: 'unavailable',
   class_queue_full: 'unavailable',
+  rate_limited: 'rate_limited',
+  too_many_connections: 'rate_limited',
   shutting_down: 'shutting_down',
   internal_error: 'internal',
 } as const satisfies Record<string, ErrorKind>;
@@ -85,7 +90,7 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 export interface GatewayErrorOptions {
   /** Per-field problems, e.g. of a malformed body. */
   details?: readonly FieldError[];
-  /** For `unavailable`: when the sender should try again, in seconds. */
+  /** For `unavailable` and `rate_limited`: when the sender should try again, in seconds. */
   retryAfterSeconds?: number;
   /** For `method_not_allowed`: the methods the resource takes. */
   allowed?: readonly string[];

@@ -8,8 +8,10 @@ import { healthRoutes, type HealthSource } from './admin/health-routes.js';
 import { intakeControlRoutes } from './admin/intake-control-routes.js';
 import { replayRoutes } from './admin/replay-routes.js';
 import { walStats, walStatsRoutes } from './admin/wal-stats-routes.js';
+import { SenderRegistry } from './auth/sender-registry.js';
 import type { GatewayConfig } from './config/config-schema.js';
 import { stopOnce, type Component, type StopOutcome } from './lifecycle/component.js';
+import { CertificateReloader } from './lifecycle/certificate-reloader.js';
 import { EventLoopMonitor } from './lifecycle/event-loop-monitor.js';
 import { metricsRoutes } from './admin/metrics-route.js';
 import { SystemdNotifier } from './lifecycle/systemd-notify.js';
@@ -25,6 +27,7 @@ import { createEncoderPool } from './sinks/kafka/encoder-pool.js';
 import { Forwarder } from './sinks/kafka/forwarder.js';
 import { clientConnectionConfig, producerConfig } from './sinks/kafka/kafka-config.js';
 import { KafkaProducer } from './sinks/kafka/kafka-producer.js';
+import { withKafkaSecrets } from './sinks/kafka/kafka-secrets.js';
 import { PartitionTailReader } from './sinks/kafka/partition-tail.js';
 import { PoisonTriage } from './sinks/kafka/poison-triage.js';
 import { Reconciler } from './sinks/kafka/reconciler.js';
@@ -84,6 +87,9 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
   const systemd = SystemdNotifier.fromEnv(process.env, { log, status: () => statusLine() });
   systemd.status('starting: opening the WAL, connecting to Kafka');
   try {
+    // First: a token file that cannot be read (or that others may read) stops start-up before anything opens.
+    const senders = new SenderRegistry(config.auth, { log });
+    const kafka = withKafkaSecrets(config.kafka);
     const eventLoop = await run(new EventLoopMonitor());
     const wal = await run(new Wal(config.wal));
     const ledger = await run(new DeliveryLedger(config.wal.delivery, { wal, log }));
@@ -109,7 +115,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
       if (walHeldEvents) log.warn({ wal: config.wal.path, lastSeq: wal.lastSeq }, EMBEDDED_BUS_STALE_WAL);
     }
     const bus = { kind: embedded ? ('embedded' as const) : ('external' as const), bootstrap, ...(embedded ? { warning: EMBEDDED_BUS_WARNING } : {}) };
-    const producer = new KafkaProducer(producerConfig(config.kafka, bootstrap, config.gatewayId), { log, bus });
+    const producer = new KafkaProducer(producerConfig(kafka, bootstrap, config.gatewayId), { log, bus });
     producer.onFatal((err) => reportFatal({ err: new Error(err.message), origin: 'kafka producer' }));
     await run(producer);
     const encoder = createEncoderPool({ threads: config.forwarder.workerThreads }, { gatewayId: config.gatewayId });
@@ -118,7 +124,7 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const tail = new PartitionTailReader(config.forwarder.reconcile, {
       bootstrap,
       gatewayId: config.gatewayId,
-      clientConfig: clientConnectionConfig(config.kafka),
+      clientConfig: clientConnectionConfig(kafka),
       timeIndex: !embedded,
     });
     const reconciler = new Reconciler({ wal, ledger, tail, log });
@@ -164,12 +170,14 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     // Started before intake so it is stopped after it: operators can watch the drain.
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
-    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), statusOf }), ...schemaRoutes(), ...probes] });
+    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), statusOf, senders }), ...schemaRoutes(), ...probes] });
     const fix = new FixAcceptor(config.fix, { log, wal, ingest: metrics.observeIngest(ingest, 'fix'), admitting: () => admits(gate, budget) });
-    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, fix, admin, eventLoop];
+    const certificates = new CertificateReloader({ targets: () => [http, admin].filter((l) => l.tls), log });
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, fix, admin, senders, certificates, eventLoop];
     figures = [...health, encoderQueue];
     await run(http);
     await run(fix);
+    await run(certificates);
     const address = http.address!;
     const adminAt = admin.address!;
     const adminUrl = 'socket' in adminAt ? `unix:${adminAt.socket}` : `http://${adminAt.family === 'IPv6' ? `[${adminAt.address}]` : adminAt.address}:${adminAt.port}`;

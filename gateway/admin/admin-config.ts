@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TlsConfigSchema } from '../sources/http/tls-config.js';
 
 /**
  * The `admin` section: the operators' listener, apart from intake so ingest traffic cannot starve
@@ -18,13 +19,15 @@ export const AdminConfigSchema = z.strictObject({
    * `LoadCredential=`: `${CREDENTIALS_DIRECTORY}/admin-token`). Unset: those routes are refused (403).
    */
   tokenFile: z.string().min(1).optional(),
+  /** Unset: plain HTTP. Set: HTTPS, TLS 1.2+; with `clientCaFile`, operators need a client certificate too. Not for a Unix socket. */
+  tls: TlsConfigSchema.optional(),
   replay: z
     .strictObject({
       /** Most events one replay may select: a larger selection is refused (413 `replay_too_large`); narrow it. */
       maxEvents: z.number().int().positive().default(100_000),
     })
     .prefault({}),
-});
+}).refine((c) => !(c.tls && isSocketPath(c.listen)), { path: ['tls'], message: 'TLS is for a host:port listener; a Unix socket is guarded by its file mode' });
 export type AdminConfig = z.infer<typeof AdminConfigSchema>;
 
 /** Whether `listen` names a Unix socket rather than host:port. */

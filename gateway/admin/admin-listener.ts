@@ -1,11 +1,14 @@
-import { chmodSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import { connect, type AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { ConfigError, hasCode } from '../errors.js';
+import { readSecretFile } from '../auth/secret-file.js';
+import { hasCode } from '../errors.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../lifecycle/component.js';
 import { sendError, statusOf } from '../sources/http/respond.js';
 import { dispatch, type Route } from '../sources/http/router.js';
+import { TlsCredentials } from '../sources/http/tls-credentials.js';
 import { isSocketPath, type AdminConfig } from './admin-config.js';
 import { AdminToken } from './admin-token.js';
 
@@ -22,23 +25,27 @@ export class AdminListener {
   readonly name = 'admin';
   private readonly server: Server;
   private readonly token: AdminToken;
+  /** With `admin.tls`: the certificate and key, reloaded on SIGHUP. */
+  readonly tls: TlsCredentials | undefined;
   private readonly routes: readonly Route[];
   private addressInfo: AdminAddress | undefined;
   private refused = 0;
   readonly stop: (deadline: number) => Promise<StopOutcome>;
 
-  /** Reads `config.tokenFile`; throws ConfigError when it cannot be read or is empty. */
+  /** Reads `config.tokenFile`; throws ConfigError when it cannot be read, is readable by others, or is empty. */
   constructor(
     private readonly config: AdminConfig,
     private readonly deps: { routes: readonly Route[]; log: Logger },
   ) {
-    this.token = new AdminToken(config.tokenFile === undefined ? undefined : readToken(config.tokenFile));
+    this.token = new AdminToken(config.tokenFile === undefined ? undefined : readSecretFile('admin.tokenFile', config.tokenFile));
     // Every route that is not a GET mutates: it runs only after the token check (an unknown path or
     // a wrong method is still 404 or 405, whoever asks).
     this.routes = deps.routes.map((r) =>
       r.method === 'GET' ? r : { ...r, handle: (req, res, params) => (this.authorize(req), r.handle(req, res, params)) },
     );
-    this.server = createServer({ keepAliveTimeout: 5_000 }, (req, res) => this.handle(req, res));
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    this.tls = config.tls && new TlsCredentials('admin.tls', config.tls);
+    this.server = this.tls ? createTlsServer({ keepAliveTimeout: 5_000, ...this.tls.serverOptions() }, handler) : createServer({ keepAliveTimeout: 5_000 }, handler);
     this.stop = stopOnce((deadline) => this.close(deadline), (err) => deps.log.error({ err }, 'admin listener failed to stop'));
   }
 
@@ -69,7 +76,17 @@ export class AdminListener {
   }
 
   health(): ComponentHealth {
-    return { listen: this.config.listen, tokenConfigured: this.token.configured, refusedCalls: this.refused };
+    return {
+      listen: this.config.listen,
+      tokenConfigured: this.token.configured,
+      refusedCalls: this.refused,
+      ...(this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none' } } : {}),
+    };
+  }
+
+  /** Reads the TLS files again and serves them to new connections. Throws ConfigError and keeps the old ones. */
+  reloadCertificates(): void {
+    if (this.tls) (this.server as TlsServer).setSecureContext(this.tls.reload());
   }
 
   private async close(deadline: number): Promise<StopOutcome> {
@@ -99,17 +116,6 @@ export class AdminListener {
       throw err;
     }
   }
-}
-
-function readToken(file: string): string {
-  let token: string;
-  try {
-    token = readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new ConfigError([`admin.tokenFile: cannot read ${file}: ${(err as Error).message}`]);
-  }
-  if (token === '') throw new ConfigError([`admin.tokenFile: ${file} is empty`]);
-  return token;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { bearerToken, digestsEqual, tokenDigest } from '../auth/bearer-token.js';
 import { GatewayError } from '../errors.js';
 
 /**
@@ -12,7 +12,7 @@ export class AdminToken {
 
   /** `token` undefined: no token configured, every mutating call is refused. An empty token is refused by the caller. */
   constructor(token: string | undefined) {
-    this.digest = token === undefined ? undefined : sha256(token);
+    this.digest = token === undefined ? undefined : tokenDigest(token);
   }
 
   get configured(): boolean {
@@ -27,12 +27,8 @@ export class AdminToken {
     if (!this.digest) {
       throw new GatewayError('admin_token_not_configured', 'mutating admin routes are disabled: set admin.tokenFile to enable them');
     }
-    const m = /^Bearer +(\S+) *$/i.exec(req.headers.authorization ?? '');
-    if (!m) throw new GatewayError('unauthorized', 'this route needs Authorization: Bearer <token> (the token in admin.tokenFile)');
-    if (!timingSafeEqual(sha256(m[1]!), this.digest)) throw new GatewayError('unauthorized', 'wrong admin token');
+    const token = bearerToken(req);
+    if (token === undefined) throw new GatewayError('unauthorized', 'this route needs Authorization: Bearer <token> (the token in admin.tokenFile)');
+    if (!digestsEqual(tokenDigest(token), this.digest)) throw new GatewayError('unauthorized', 'wrong admin token');
   }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }

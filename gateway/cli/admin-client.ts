@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { request as tlsRequest } from 'node:https';
 import { isSocketPath } from '../admin/admin-config.js';
 import { loadConfig } from '../config/load-config.js';
 import { ConfigError } from '../errors.js';
@@ -13,6 +14,10 @@ export interface AdminOptions {
   tokenFile?: string;
   json?: boolean;
   timeout?: string;
+  /** For an `https://` admin address (admin.tls): the CA to trust, and a client certificate and key (mutual TLS). */
+  ca?: string;
+  cert?: string;
+  key?: string;
 }
 
 /** Where and how to reach the admin listener. */
@@ -23,6 +28,8 @@ export interface AdminTarget {
   label: string;
   token: string | undefined;
   timeoutMs: number;
+  /** Set for an `https://` address: the PEM contents to trust and to present. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
 
 /**
@@ -36,7 +43,7 @@ export function adminTarget(o: AdminOptions): AdminTarget {
   if (listen === undefined || tokenFile === undefined) {
     try {
       const config = loadConfig({ file: o.config });
-      listen ??= config.admin.listen;
+      listen ??= config.admin.tls ? `https://${config.admin.listen}` : config.admin.listen;
       tokenFile ??= config.admin.tokenFile;
     } catch (err) {
       // With --admin given, a configuration that does not load only costs the token.
@@ -45,22 +52,35 @@ export function adminTarget(o: AdminOptions): AdminTarget {
   }
   const timeoutMs = Number(o.timeout ?? 5000);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliError(EXIT.usage, `--timeout must be a positive integer (ms), not '${o.timeout}'`);
-  return { ...parseAddress(listen!), token: tokenFile === undefined ? undefined : readToken(tokenFile), timeoutMs };
+  const address = parseAddress(listen!);
+  const tls = address.label.startsWith('https://')
+    ? { ...(o.ca ? { ca: readPem('--ca', o.ca) } : {}), ...(o.cert ? { cert: readPem('--cert', o.cert) } : {}), ...(o.key ? { key: readPem('--key', o.key) } : {}) }
+    : undefined;
+  return { ...address, token: tokenFile === undefined ? undefined : readToken(tokenFile), timeoutMs, ...(tls ? { tls } : {}) };
 }
 
-/** `http://h:p`, `h:p`, `unix:/path` or `/path`. A wildcard listen address is reached on loopback. */
+function readPem(option: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new CliError(EXIT.usage, `${option}: cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** `http://h:p`, `https://h:p`, `h:p`, `unix:/path` or `/path`. A wildcard listen address is reached on loopback. */
 export function parseAddress(text: string): Pick<AdminTarget, 'where' | 'label'> {
   if (text.startsWith('unix:')) return { where: { socketPath: text.slice(5) }, label: text };
-  if (!text.startsWith('http://') && isSocketPath(text)) return { where: { socketPath: text }, label: `unix:${text}` };
-  const hostPort = text.replace(/^http:\/\//, '').replace(/\/$/, '');
+  if (!/^https?:\/\//.test(text) && isSocketPath(text)) return { where: { socketPath: text }, label: `unix:${text}` };
+  const scheme = text.startsWith('https://') ? 'https' : 'http';
+  const hostPort = text.replace(/^https?:\/\//, '').replace(/\/$/, '');
   const i = hostPort.lastIndexOf(':');
   const port = Number(hostPort.slice(i + 1));
   if (i < 0 || !Number.isInteger(port) || port <= 0 || port > 65_535) {
-    throw new CliError(EXIT.usage, `admin address '${text}' must be http://host:port, host:port, or unix:/path/to/socket`);
+    throw new CliError(EXIT.usage, `admin address '${text}' must be http://host:port, https://host:port, host:port, or unix:/path/to/socket`);
   }
   let host = hostPort.slice(0, i).replace(/^\[|\]$/g, '');
   if (host === '0.0.0.0' || host === '' || host === '::') host = '127.0.0.1';
-  return { where: { host, port }, label: `http://${hostPort.slice(0, i)}:${port}` };
+  return { where: { host, port }, label: `${scheme}://${hostPort.slice(0, i)}:${port}` };
 }
 
 /** One admin call's answer: the HTTP status and the parsed JSON body. */
@@ -80,7 +100,8 @@ export function adminCall(t: AdminTarget, method: 'GET' | 'POST', path: string, 
   if (payload !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && t.token !== undefined) headers.authorization = `Bearer ${t.token}`;
   return new Promise((resolve, reject) => {
-    const req = request({ ...t.where, method, path, headers, timeout: t.timeoutMs }, (res) => {
+    const send = t.tls ? tlsRequest : request;
+    const req = send({ ...t.where, ...t.tls, method, path, headers, timeout: t.timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { AdminConfigSchema } from '../admin/admin-config.js';
+import { AdminConfigSchema, isSocketPath } from '../admin/admin-config.js';
+import { AuthConfigSchema, isLoopbackHost, openListenProblem } from '../auth/auth-config.js';
 import { LogConfigSchema } from '../log.js';
 import { BulkheadsConfigSchema } from '../pipeline/bulkheads.js';
 import { RoutingConfigSchema } from '../pipeline/routing.js';
@@ -30,6 +31,7 @@ export const GatewayConfigSchema = z
     admin: AdminConfigSchema.prefault({}),
     catalogue: CatalogueConfigSchema.prefault({}),
     fix: FixConfigSchema.prefault({}),
+    auth: AuthConfigSchema.prefault({}),
     routing: RoutingConfigSchema.prefault({}),
     bulkheads: BulkheadsConfigSchema.prefault({}),
     wal: WalConfigSchema.extend({
@@ -51,6 +53,17 @@ export const GatewayConfigSchema = z
       .prefault({}),
   })
   .superRefine((c, ctx) => {
+    const open = openListenProblem(c.http.listen, c.auth.senders.length > 0 || c.http.tls?.clientCaFile !== undefined);
+    if (open) ctx.addIssue({ code: 'custom', path: ['http', 'listen'], message: open });
+    // The admin listener's GETs are open (health, dead letters with their events): off this box only with client certificates.
+    if (!isSocketPath(c.admin.listen) && !isLoopbackHost(c.admin.listen.slice(0, c.admin.listen.lastIndexOf(':'))) && c.admin.tls?.clientCaFile === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['admin', 'listen'], message: `${c.admin.listen} is not a loopback address: configure admin.tls with clientCaFile (mutual TLS) before opening the admin listener to the network` });
+    }
+    c.auth.senders.forEach((s, i) => {
+      if (s.clientCertificate !== undefined && c.http.tls?.clientCaFile === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['auth', 'senders', i, 'clientCertificate'], message: 'needs http.tls.clientCaFile (mutual TLS on intake)' });
+      }
+    });
     const queue = Number(c.kafka.producer['queue.buffering.max.messages'] ?? 100_000);
     if (c.forwarder.maxInFlightEvents > queue) {
       ctx.addIssue({

@@ -1,3 +1,4 @@
+import { sourceNotAllowed, type Sender } from '../auth/sender-registry.js';
 import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
@@ -11,6 +12,12 @@ import type { Router } from './routing.js';
 import { validateEvent, type CatalogueConfig } from './validate-event.js';
 
 /** One event as a source decoded it. */
+/** How a source submits: see `Ingest.submit`. */
+export interface SubmitOptions {
+  alongside?: (outcomes: Outcome[]) => void;
+  sender?: Sender;
+}
+
 export interface Submission {
   /** The decoded JSON value (validated here). */
   value: unknown;
@@ -57,9 +64,10 @@ export class Ingest {
    * `options.alongside` runs inside the WAL transaction that stores the accepted events, with every
    * input's outcome (also when none is accepted: then the transaction holds only its writes). A
    * source that must record its own state with the events (a FIX session's sequence numbers and
-   * acknowledgements) does it there.
+   * acknowledgements) does it there. `options.sender`: the authenticated sender (auth.senders), whose
+   * events may only use its `source` values and carry its name.
    */
-  async submit(inputs: readonly Submission[], options: { alongside?: (outcomes: Outcome[]) => void } = {}): Promise<Outcome[]> {
+  async submit(inputs: readonly Submission[], options: SubmitOptions = {}): Promise<Outcome[]> {
     // Backpressure first, once per request: while intake is paused a request costs no validation
     // and changes nothing; a request admitted is taken whole.
     this.deps.gate?.admit();
@@ -67,13 +75,13 @@ export class Ingest {
     const { bulkheads } = this.deps;
     const ticket = bulkheads?.enter(countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config));
     try {
-      return await this.validateAndCommit(inputs, options.alongside);
+      return await this.validateAndCommit(inputs, options);
     } finally {
       ticket?.leave();
     }
   }
 
-  private async validateAndCommit(inputs: readonly Submission[], alongside: ((outcomes: Outcome[]) => void) | undefined): Promise<Outcome[]> {
+  private async validateAndCommit(inputs: readonly Submission[], { alongside, sender }: SubmitOptions): Promise<Outcome[]> {
     const outcomes: Outcome[] = new Array(inputs.length);
     const records: WalRecord[] = [];
     const at: number[] = [];
@@ -91,10 +99,22 @@ export class Ingest {
         continue;
       }
       const e = enrich(c.event, this.deps.traceIds ?? randomTraceIds);
+      const notAllowed = sender && sourceNotAllowed(sender, e.source);
+      if (notAllowed) {
+        outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [notAllowed] };
+        continue;
+      }
       const { topic } = this.deps.router.route(e);
       // The payload's text as sent, unless an upcaster made a new payload of it (then it is re-serialised).
       const sentVersion = (input.value as { version?: unknown }).version;
-      const record: WalRecord = { eventId: e.eventId, aggregateId: e.aggregateId, topic, body: canonicalJson(e, e.version === sentVersion ? input.payloadJson : undefined), ...(c.fact ? { lifecycle: c.fact } : {}) };
+      const record: WalRecord = {
+        eventId: e.eventId,
+        aggregateId: e.aggregateId,
+        topic,
+        body: canonicalJson(e, e.version === sentVersion ? input.payloadJson : undefined),
+        ...(c.fact ? { lifecycle: c.fact } : {}),
+        ...(sender ? { sender: sender.name } : {}),
+      };
       const tooLarge = this.deps.maxRecordBytes === undefined ? undefined : recordTooLarge(e, record.body, this.deps.maxRecordBytes);
       if (tooLarge) {
         outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [tooLarge] };

@@ -33,6 +33,8 @@ export interface DeadLetterRow {
   failed_at: number;
   redriven_seq: number | null;
   redriven_at: number | null;
+  /** Migration 5: the sender's name, or null. */
+  sender: string | null;
 }
 
 /**
@@ -53,8 +55,8 @@ export class DeadLetterStore {
     private readonly deps: { now: () => number },
   ) {
     this.insert = db.prepare(
-      `INSERT INTO dead_letters (seq, event_id, aggregate_id, topic, received_at, body, error_code, error_message, failed_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING`,
+      `INSERT INTO dead_letters (seq, event_id, aggregate_id, topic, received_at, body, error_code, error_message, failed_at, sender)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING`,
     );
     this.listStmt = db.prepare('SELECT * FROM dead_letters WHERE seq > ? ORDER BY seq LIMIT ?');
     this.getStmt = db.prepare('SELECT * FROM dead_letters WHERE seq = ?');
@@ -64,7 +66,7 @@ export class DeadLetterStore {
 
   /** One statement; a second add of the same seq changes nothing. */
   add(event: StoredEvent, error: { code: string; message: string }): void {
-    this.insert.run(event.seq, event.eventId, event.aggregateId, event.topic, event.receivedAt, event.body, error.code, error.message, this.deps.now());
+    this.insert.run(event.seq, event.eventId, event.aggregateId, event.topic, event.receivedAt, event.body, error.code, error.message, this.deps.now(), event.sender ?? null);
   }
 
   /** Dead letters after `afterSeq`, oldest first, at most `limit`, without their bodies. */

@@ -82,6 +82,11 @@ const MIGRATIONS: ReadonlyArray<string | ((db: Database) => void)> = [
     db.pragma('auto_vacuum = INCREMENTAL');
     db.exec('VACUUM');
   },
+  // 7 (issue 14): the authenticated sender of each event (auth.senders; NULL without auth), kept
+  // with a dead letter too so a re-driven event still names it. Adding a nullable column rewrites
+  // no rows.
+  `ALTER TABLE events ADD COLUMN sender TEXT;
+   ALTER TABLE dead_letters ADD COLUMN sender TEXT;`,
 ];
 
 /** `PRAGMA auto_vacuum` value of INCREMENTAL. */

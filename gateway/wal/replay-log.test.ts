@@ -60,7 +60,7 @@ describe('replay rows in the WAL', () => {
     db.prepare("INSERT INTO events VALUES (1, 'a', 'K', 't', 5, '{}')").run();
     db.close();
     const wal = new Wal(WalConfigSchema.parse({ path }));
-    assert.deepEqual(wal.readEvent(1), { seq: 1, eventId: 'a', aggregateId: 'K', topic: 't', receivedAt: 5, body: '{}', replayOf: null, replayId: null });
+    assert.deepEqual(wal.readEvent(1), { seq: 1, eventId: 'a', aggregateId: 'K', topic: 't', receivedAt: 5, body: '{}', replayOf: null, replayId: null, sender: null });
     assert.deepEqual(wal.appendBatch([{ eventId: 'a', aggregateId: 'K', topic: 't', body: '{}' }]), [{ seq: 1, duplicate: true }], 'still unique');
   });
 });

@@ -47,8 +47,8 @@ export class ReplayLog {
        ORDER BY seq LIMIT @limit`,
     );
     this.copyStmt = db.prepare(
-      `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body, replay_of, replay_id)
-       SELECT @newSeq, event_id, aggregate_id, topic, @now, body, seq, @replayId FROM events WHERE seq = @seq AND replay_of IS NULL`,
+      `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body, replay_of, replay_id, sender)
+       SELECT @newSeq, event_id, aggregate_id, topic, @now, body, seq, @replayId, sender FROM events WHERE seq = @seq AND replay_of IS NULL`,
     );
   }
 

@@ -10,6 +10,8 @@ export interface WalRecord {
   body: string;
   /** For catalogue events: what the event does to its UTI, judged by the lifecycle read model in the append. */
   lifecycle?: LifecycleFact;
+  /** The authenticated sender's name (auth.senders), forwarded as the record header `sender`; null or absent without auth. */
+  sender?: string | null;
 }
 
 /** An event as the WAL holds it. */

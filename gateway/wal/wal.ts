@@ -27,7 +27,7 @@ export const WalConfigSchema = z.strictObject({
 });
 export type WalConfig = z.infer<typeof WalConfigSchema>;
 
-const COLUMNS = 'seq, event_id AS eventId, aggregate_id AS aggregateId, topic, received_at AS receivedAt, body, replay_of AS replayOf, replay_id AS replayId';
+const COLUMNS = 'seq, event_id AS eventId, aggregate_id AS aggregateId, topic, received_at AS receivedAt, body, replay_of AS replayOf, replay_id AS replayId, sender';
 
 /**
  * The write-ahead log: an append-only SQLite table with a gap-free, increasing `seq`, the delivery
@@ -71,8 +71,8 @@ export class Wal {
     const db = this.db;
     this.stmt = {
       insert: db.prepare(
-        `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body)
-         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) WHERE replay_of IS NULL DO NOTHING`,
+        `INSERT INTO events (seq, event_id, aggregate_id, topic, received_at, body, sender)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) WHERE replay_of IS NULL DO NOTHING`,
       ),
       readAfter: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq > ? ORDER BY seq LIMIT ?`),
       readOne: db.prepare(`SELECT ${COLUMNS} FROM events WHERE seq = ?`),
@@ -126,7 +126,7 @@ export class Wal {
         if (rejected.length > 0) {
           const original = this.findEvent(r.eventId);
           out[i] = original ? { seq: original.seq, duplicate: true } : { seq: 0, duplicate: false, rejected };
-        } else if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body).changes === 1) {
+        } else if (this.stmt.insert.run(seq, r.eventId, r.aggregateId, r.topic, now, r.body, r.sender ?? null).changes === 1) {
           this.lastSeqValue = seq;
           this.bodyBytes.appended += utf8Bytes(r.body);
           if (r.lifecycle) this.lifecycle.apply(r.lifecycle, seq);
@@ -219,7 +219,7 @@ export class Wal {
     return this.atomically('re-drive', () => {
       this.stmt.deleteRange.run(seq, seq);
       const redrivenSeq = this.lastSeqValue + 1;
-      if (this.stmt.insert.run(redrivenSeq, dead.event_id, dead.aggregate_id, dead.topic, this.now(), dead.body).changes !== 1) {
+      if (this.stmt.insert.run(redrivenSeq, dead.event_id, dead.aggregate_id, dead.topic, this.now(), dead.body, dead.sender).changes !== 1) {
         // Its sender sent it anew after its row was pruned: the log has it, under a newer seq.
         const again = this.findEvent(dead.event_id)!;
         throw new GatewayError('event_in_log_again', `event '${dead.event_id}' of dead letter ${seq} is in the log again as seq ${again.seq} (sent anew); nothing to re-drive`);

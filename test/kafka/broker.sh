@@ -9,20 +9,28 @@
 # kill     SIGKILL, as in a crash. The data dir stays; `restart` recovers from it.
 # restart  start again on the same data dir (after kill or stop).
 # status   print the bootstrap address if the broker answers, else exit 1.
+# secured  print the secured listener as JSON: bootstrap (SASL_SSL), the test CA's certificate
+#          file, the SCRAM-SHA-512 user and the file holding its password.
 #
-# KAFKA_PORT (default 19092; the controller listens on KAFKA_PORT+1) and KAFKA_DATA_DIR
-# (default test/kafka/target/data) override the defaults. KAFKA_HEAP (default 512m).
+# KAFKA_PORT (default 19092; the controller listens on KAFKA_PORT+1, the secured SASL_SSL
+# listener on KAFKA_PORT+2) and KAFKA_DATA_DIR (default test/kafka/target/data) override the
+# defaults. KAFKA_HEAP (default 512m). The secured listener's CA, broker certificate and SCRAM
+# password are made in $KAFKA_DATA_DIR/secure on first start (openssl); a data dir formatted by an
+# older broker.sh has no SCRAM user: delete it.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 port="${KAFKA_PORT:-19092}"
 controller_port="$((port + 1))"
+secure_port="$((port + 2))"
 data_dir="${KAFKA_DATA_DIR:-$here/target/data}"
 heap="${KAFKA_HEAP:-512m}"
 libs="$here/target/libs"
 pid_file="$data_dir/broker.pid"
 bootstrap="127.0.0.1:$port"
+secure_dir="$data_dir/secure"
+scram_user="edge-gateway"
 
 log() { echo "broker.sh: $*" >&2; }
 
@@ -49,18 +57,41 @@ java_args=(java "-Xms$heap" "-Xmx$heap" -XX:+UseG1GC -Djava.awt.headless=true
 java_run() { "${java_args[@]}" "$@"; }
 
 write_config() {
-  sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" \
+  sed -e "s#@PORT@#$port#g" -e "s#@CONTROLLER_PORT@#$controller_port#g" -e "s#@SECURE_PORT@#$secure_port#g" \
     -e "s#@DATA_DIR@#$data_dir#g" "$here/server.properties" > "$data_dir/server.properties"
+}
+
+# The secured listener's material: a test CA, the broker's certificate for 127.0.0.1 signed by it
+# (key and chain in one PEM keystore), and a random SCRAM password. Made once per data dir.
+make_secure_material() {
+  [[ -f "$secure_dir/.complete" ]] && return
+  mkdir -p "$secure_dir"
+  chmod 700 "$secure_dir"
+  local d="$secure_dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" \
+    -days 3650 -subj "/CN=edge-gateway test CA" -addext basicConstraints=critical,CA:TRUE \
+    -addext keyUsage=critical,keyCertSign,cRLSign 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$d/broker.key" -out "$d/broker.csr" \
+    -subj "/CN=127.0.0.1" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n' > "$d/broker.ext"
+  openssl x509 -req -in "$d/broker.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$d/broker.ext" -out "$d/broker.pem" 2>/dev/null
+  cat "$d/broker.key" "$d/broker.pem" > "$d/broker-keystore.pem"
+  (umask 077 && openssl rand -hex 24 > "$d/scram-password")
+  chmod 600 "$d"/*.key "$d/broker-keystore.pem"
+  touch "$d/.complete"
 }
 
 format_if_new() {
   mkdir -p "$data_dir"
   write_config
+  make_secure_material
   if [[ -f "$data_dir/logs/meta.properties" ]]; then return; fi
   local cluster_id
   cluster_id="$(java_run kafka.tools.StorageTool random-uuid)"
   java_run kafka.tools.StorageTool format -t "$cluster_id" \
-    -c "$data_dir/server.properties" >&2
+    -c "$data_dir/server.properties" \
+    --add-scram "SCRAM-SHA-512=[name=$scram_user,password=$(cat "$secure_dir/scram-password")]" >&2
 }
 
 # Waits until the broker answers a metadata request (not just an open port).
@@ -115,6 +146,10 @@ case "${1:-}" in
   start|restart) start ;;
   stop) stop_with TERM ;;
   kill) stop_with KILL ;;
+  secured)
+    printf '{"bootstrap":"127.0.0.1:%s","caFile":"%s","username":"%s","passwordFile":"%s"}\n' \
+      "$secure_port" "$secure_dir/ca.pem" "$scram_user" "$secure_dir/scram-password"
+    ;;
   status)
     if running_pid >/dev/null && node "$here/metadata-check.mjs" "$bootstrap" 2>/dev/null; then
       echo "$bootstrap"
@@ -124,7 +159,7 @@ case "${1:-}" in
     fi
     ;;
   *)
-    echo "usage: $0 start|stop|kill|restart|status" >&2
+    echo "usage: $0 start|stop|kill|restart|status|secured" >&2
     exit 64
     ;;
 esac

@@ -32,3 +32,20 @@ export function createTopic(topic: string, config: Record<string, string> = {}):
     admin.createTopic({ topic, num_partitions: 3, replication_factor: 1, config }, 10_000, (err) => (err ? reject(err) : resolve())),
   ).finally(() => admin.disconnect());
 }
+
+/** The real broker's secured listener (SASL_SSL, SCRAM-SHA-512) as `broker.sh secured` describes it. */
+export interface SecuredBroker {
+  bootstrap: string;
+  /** The test CA's certificate (PEM) that signed the broker's. */
+  caFile: string;
+  username: string;
+  /** File holding the SCRAM password (0600). */
+  passwordFile: string;
+}
+
+/** Asks test/kafka/broker.sh for the secured listener of the broker named by KAFKA_BROKERS (same KAFKA_DATA_DIR). */
+export async function securedBroker(): Promise<SecuredBroker> {
+  const port = realBroker().split(',')[0]!.split(':')[1]!;
+  const { stdout } = await promisify(execFile)(BROKER_SH, ['secured'], { env: { ...process.env, KAFKA_PORT: process.env.KAFKA_PORT ?? port } });
+  return JSON.parse(stdout) as SecuredBroker;
+}

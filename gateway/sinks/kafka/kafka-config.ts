@@ -28,6 +28,15 @@ export const KafkaConfigSchema = z.strictObject({
       }
     })
     .default({}),
+  /**
+   * File holding the SASL password (librdkafka `sasl.password`), so it is not in the config in
+   * clear; read once at start-up, must not be readable by others. Used by the producer and the
+   * read-back consumer alike.
+   */
+  saslPasswordFile: z.string().min(1).optional(),
+}).refine((c) => !(c.saslPasswordFile !== undefined && c.producer['sasl.password'] !== undefined), {
+  path: ['producer', 'sasl.password'],
+  message: 'give the password once: kafka.saslPasswordFile (preferred) or kafka.producer sasl.password',
 });
 export type KafkaConfig = z.infer<typeof KafkaConfigSchema>;
 
@@ -51,6 +60,9 @@ export function producerConfig(config: KafkaConfig, bootstrap: string, gatewayId
     'enable.idempotence': true,
     acks: 'all',
     dr_cb: true,
+    // librdkafka's error-level log lines (e.g. `SASL authentication error`, `SSL handshake failed`)
+    // are the only place a failed connect says why: the producer keeps the last one for health.
+    event_cb: true,
   } as ProducerGlobalConfig;
 }
 

@@ -54,6 +54,8 @@ export class KafkaProducer {
   private fatalListeners: Array<(err: Kafka.LibrdKafkaError) => void> = [];
   private fatalSeen = false;
   private lastError: { message: string; at: number } | undefined;
+  /** librdkafka's last error-level log line (why a connection failed, e.g. SASL authentication). */
+  private lastFailure: { message: string; at: number } | undefined;
   /** The connect loop; settles once connected, or once it let go after stop(). */
   private connecting: Promise<void> | undefined;
   /** Ends the connect loop's backoff sleep early (on stop). */
@@ -69,6 +71,12 @@ export class KafkaProducer {
   ) {
     this.producer = new Kafka.Producer(config);
     this.producer.on('delivery-report', (err, report) => this.onReport(err, report));
+    this.producer.on('event.log', (line: { severity: number; fac: string; message: string }) => {
+      // Severity 3 and below (syslog: error, critical, ...): why a broker connection failed.
+      if (line.severity > 3) return;
+      this.lastFailure = { message: line.message.replace(/^\[thrd:[^\]]*\]: /, ''), at: Date.now() };
+      deps.log.warn({ librdkafka: line.fac, reason: this.lastFailure.message }, 'kafka connection failed');
+    });
     this.producer.on('event.error', (err) => {
       // node-rdkafka reports client errors with code -1; the message is what identifies them.
       if (err.code === Kafka.CODES.ERRORS.ERR__ALL_BROKERS_DOWN || /all broker connections are down/i.test(err.message)) {
@@ -127,7 +135,8 @@ export class KafkaProducer {
       } catch (err) {
         if (this.stopped) return;
         const delay = backoff.next();
-        this.lastError = { message: `connect: ${(err as Error).message}`, at: Date.now() };
+        const why = this.lastFailure && Date.now() - this.lastFailure.at < 2 * CONNECT_ATTEMPT_MS ? ` (${this.lastFailure.message})` : '';
+        this.lastError = { message: `connect: ${(err as Error).message}${why}`, at: Date.now() };
         this.deps.log.warn({ err: (err as Error).message, retryInMs: delay }, 'cannot reach kafka yet; events are kept in the WAL');
         await new Promise<void>((resolve) => {
           this.endBackoff = resolve;
@@ -241,6 +250,7 @@ export class KafkaProducer {
       // Not a reason to be unready (the WAL takes the events), but what an operator asks first.
       ...(this.connectedFlag ? {} : { problem: `not connected to kafka (${bus.bootstrap}) since ${since}${this.lastError ? `: ${this.lastError.message}` : ''}` }),
       ...(this.lastError ? { lastError: this.lastError.message, lastErrorAt: new Date(this.lastError.at).toISOString() } : {}),
+      ...(this.lastFailure ? { lastConnectionFailure: this.lastFailure.message, lastConnectionFailureAt: new Date(this.lastFailure.at).toISOString() } : {}),
       ...(bus.warning ? { warning: bus.warning } : {}),
     };
   }

@@ -102,3 +102,10 @@ it('marks a replayed copy: replay headers and a new correlation, the value uncha
   ]);
   assert.equal(valueOf(batch, 0).toString('utf8'), copy.body);
 });
+
+it('names the authenticated sender in the header `sender`, also on a dead-letter copy', () => {
+  const e = { ...row(5), sender: 'oms-1' };
+  assert.deepEqual(encodeRecords([e], 'g').records[0]!.headers.find((h) => 'sender' in h), { sender: 'oms-1' });
+  assert.deepEqual(encodeDeadLetter(e, { code: 'X', message: 'm' }, 'dlq', 'g').records[0]!.headers.find((h) => 'sender' in h), { sender: 'oms-1' });
+  assert.equal(encodeRecords([{ ...row(6), sender: null }], 'g').records[0]!.headers.some((h) => 'sender' in h), false, 'no sender: no header');
+});

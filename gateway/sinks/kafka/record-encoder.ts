@@ -22,7 +22,8 @@ export interface EncodedBatch {
 /**
  * Pure: turns WAL rows into Kafka records. Key = aggregateId (per-key order); value = the canonical
  * JSON as stored; headers identify the event and its place in this gateway's log, and mark a replayed
- * copy (`replay`, `replay-of-seq`, a new `correlation-id`; the sender's in `original-correlation-id`).
+ * copy (`replay`, `replay-of-seq`, a new `correlation-id`; the sender's in `original-correlation-id`),
+ * and name the authenticated sender (`sender`, with auth.senders).
  */
 export function encodeRecords(events: readonly StoredEvent[], gatewayId: string): EncodedBatch {
   const records: RecordMeta[] = new Array(events.length);
@@ -49,6 +50,8 @@ export function encodeRecords(events: readonly StoredEvent[], gatewayId: string)
       if (env.correlationId !== undefined) headers.push({ 'original-correlation-id': env.correlationId });
     } else if (env.correlationId !== undefined) headers.push({ 'correlation-id': env.correlationId });
     if (env.traceparent !== undefined) headers.push({ traceparent: env.traceparent });
+    // Who sent it (auth.senders): the bus knows the sender without trusting the event's `source`.
+    if (e.sender) headers.push({ sender: e.sender });
     // received-at: when this gateway received the event (ISO 8601 UTC, ms), as the record timestamp says in epoch ms.
     headers.push({ 'gateway-id': gatewayId }, { 'gateway-seq': String(e.seq) }, { 'received-at': new Date(e.receivedAt).toISOString() });
     records[i] = { seq: e.seq, topic: e.topic, key: e.aggregateId, timestamp: e.receivedAt, headers };
@@ -98,6 +101,7 @@ export function encodeDeadLetter(
     { 'dead-letter-topic': e.topic },
     { 'dead-letter-error-code': error.code },
     { 'dead-letter-error': error.message },
+    ...(e.sender ? [{ sender: e.sender }] : []),
     { 'gateway-id': gatewayId },
     { 'gateway-seq': String(e.seq) },
   ];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TlsConfigSchema } from './tls-config.js';
 
 /** The `http` section: the intake listener and its limits. */
 export const HttpConfigSchema = z.strictObject({
@@ -17,6 +18,8 @@ export const HttpConfigSchema = z.strictObject({
   headersTimeoutMs: z.number().int().positive().default(10_000),
   /** A whole request (headers and body) must arrive within this time (ms), else 408 `request_timeout`. */
   requestTimeoutMs: z.number().int().positive().default(30_000),
+  /** Unset: plain HTTP (loopback only, unless auth.senders). Set: HTTPS, TLS 1.2+ (see tls-config.ts). */
+  tls: TlsConfigSchema.optional(),
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
   path: ['headersTimeoutMs'],
   message: 'must not exceed http.requestTimeoutMs',

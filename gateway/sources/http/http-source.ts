@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../errors.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import type { HttpConfig } from './http-config.js';
+import { TlsCredentials } from './tls-credentials.js';
 import { answerClientError } from './client-error.js';
 import { sendError, statusOf } from './respond.js';
 import { dispatch, type Route } from './router.js';
@@ -18,7 +20,10 @@ import { dispatch, type Route } from './router.js';
 export class HttpSource {
   readonly name = 'http';
   private readonly server: Server;
+  /** With `http.tls`: the certificate and key, reloaded on SIGHUP. */
+  readonly tls: TlsCredentials | undefined;
   private inFlight = 0;
+  private refusedHandshakes = 0;
   /** The last request started on each connection (see `handle`). */
   private readonly lastOnSocket = new WeakMap<Duplex, Promise<void>>();
   private stopping = false;
@@ -30,16 +35,21 @@ export class HttpSource {
     private readonly config: HttpConfig,
     private readonly deps: { routes: readonly Route[]; log: Logger },
   ) {
-    this.server = createServer(
-      {
-        keepAliveTimeout: 65_000,
-        headersTimeout: config.headersTimeoutMs,
-        requestTimeout: config.requestTimeoutMs,
-        // How often Node checks those timeouts (its default, 30 s, would stretch them by as much).
-        connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
-      },
-      (req, res) => this.handle(req, res),
-    );
+    const options = {
+      keepAliveTimeout: 65_000,
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // How often Node checks those timeouts (its default, 30 s, would stretch them by as much).
+      connectionsCheckingInterval: Math.max(50, Math.min(1_000, Math.floor(config.headersTimeoutMs / 4))),
+    };
+    const handler = (req: IncomingMessage, res: ServerResponse) => this.handle(req, res);
+    this.tls = config.tls && new TlsCredentials('http.tls', config.tls);
+    this.server = this.tls ? createTlsServer({ ...options, ...this.tls.serverOptions() }, handler) : createServer(options, handler);
+    // A refused handshake (no client certificate, one of another CA, an old protocol) never reaches a route: count and log it here.
+    this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: { remoteAddress?: string }) => {
+      this.refusedHandshakes++;
+      deps.log.warn({ remote: socket.remoteAddress, reason: err.code ?? err.message }, 'TLS handshake refused');
+    });
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket));
     this.stop = stopOnce((deadline) => this.close(deadline), (err) => deps.log.error({ err }, 'http source failed to stop'));
   }
@@ -64,7 +74,17 @@ export class HttpSource {
   }
 
   health(): ComponentHealth {
-    return { ready: !this.stopping, stopping: this.stopping, inFlightRequests: this.inFlight };
+    return {
+      ready: !this.stopping,
+      stopping: this.stopping,
+      inFlightRequests: this.inFlight,
+      ...(this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none', refusedHandshakes: this.refusedHandshakes } } : {}),
+    };
+  }
+
+  /** Reads the TLS files again and serves them to new connections (open ones keep theirs). Throws ConfigError and keeps the old ones. */
+  reloadCertificates(): void {
+    if (this.tls) (this.server as TlsServer).setSecureContext(this.tls.reload());
   }
 
   /** No new connections; waits (up to the deadline) for requests in progress, whose events are then committed. */
@@ -109,8 +129,8 @@ export class HttpSource {
       .catch((err) => {
         const status = statusOf(err);
         if (status >= 500 && status !== 503) this.deps.log.error({ err, url: req.url }, 'request failed');
-        if (status === 413) {
-          // A body we refused: discard the rest and close rather than read it into memory.
+        if (status === 413 || status === 401 || status === 429) {
+          // A body we refused (too large, from no known sender, over the sender's limits): discard the rest and close rather than read it into memory.
           res.shouldKeepAlive = false;
           req.resume();
         }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Sender, SenderRegistry } from '../../auth/sender-registry.js';
 import { GatewayError } from '../../errors.js';
 import type { Ingest, Outcome } from '../../pipeline/ingest.js';
 import type { EventStatus } from '../../wal/delivery-ledger.js';
@@ -12,12 +13,16 @@ export interface IntakeDeps {
   ingest: Pick<Ingest, 'submit'>;
   /** Where an event stands, or undefined when the WAL no longer holds it. */
   statusOf: (eventId: string) => EventStatus | undefined;
+  /** With senders configured (auth.senders) both routes need a sender's bearer token, checked before the body is read. */
+  senders?: Pick<SenderRegistry, 'enabled' | 'admit'>;
 }
 
 /**
  * `POST /v1/events` (one event, an array, or NDJSON; per-event outcomes in request order, answered
  * only after the accepted ones are durable: 202 all accepted or duplicate, 200 mixed, 422 all
  * rejected; 413 when every one was rejected only for `event_too_large`) and `GET /v1/events/{eventId}`.
+ * With `auth.senders`, a request without a sender's token is refused (401 `unauthenticated`) before
+ * its body is read; any sender may ask for any event's status.
  */
 export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
   return [
@@ -25,7 +30,8 @@ export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
     {
       method: 'GET',
       path: /^\/v1\/events\/([^/]+)$/,
-      handle: (_req, res, [eventId]) => {
+      handle: async (req, res, [eventId]) => {
+        await authenticate(deps, req);
         const found = deps.statusOf(eventId!);
         if (!found) throw new GatewayError('event_not_found', `no event with eventId '${eventId}' is retained`);
         sendJson(res, 200, { eventId, ...found });
@@ -35,10 +41,12 @@ export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
 }
 
 async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const sender = await authenticate(deps, req);
   const format = bodyFormat(req.headers['content-type']);
   const body = await readBody(req, config.maxBodyBytes);
   const items = parseEvents(body, format, { maxEvents: config.maxEventsPerRequest, maxDepth: config.maxJsonDepth });
-  const results = await deps.ingest.submit(items);
+  sender?.limits?.takeEvents(items.length);
+  const results = await deps.ingest.submit(items, sender ? { sender } : {});
   let accepted = 0;
   let duplicates = 0;
   for (const r of results) {
@@ -52,4 +60,8 @@ async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMes
 
 function allTooLarge(results: readonly Outcome[]): boolean {
   return results.every((r) => r.status === 'rejected' && r.errors.every((e) => e.code === 'event_too_large'));
+}
+
+async function authenticate(deps: IntakeDeps, req: IncomingMessage): Promise<Sender | undefined> {
+  return deps.senders?.enabled ? deps.senders.admit(req) : undefined;
 }

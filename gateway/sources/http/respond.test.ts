@@ -29,7 +29,7 @@ describe('error responses: the one mapping from domain errors to HTTP', () => {
   it('maps every error code to the status of its kind', () => {
     const expected: Record<string, number> = {
       invalid: 400, too_large: 413, headers_too_large: 431, timeout: 408, unsupported: 415, unauthorized: 401, forbidden: 403, not_found: 404, method_not_allowed: 405,
-      conflict: 409, unavailable: 503, shutting_down: 503, internal: 500,
+      conflict: 409, unavailable: 503, rate_limited: 429, shutting_down: 503, internal: 500,
     };
     for (const [code, kind] of Object.entries(ERROR_CODES)) {
       const a = answer(new GatewayError(code as ErrorCode, 'm'));
@@ -39,14 +39,16 @@ describe('error responses: the one mapping from domain errors to HTTP', () => {
     }
   });
 
-  it('a 503 carries the retry hint of its error as Retry-After, 1 s when it names none', () => {
+  it('a 503 or 429 carries the retry hint of its error as Retry-After, 1 s when it names none', () => {
     for (const [err, retryAfter] of [
       [new GatewayError('wal_budget_exceeded', 'WAL budget reached', { retryAfterSeconds: 3 }), '3'],
       [new GatewayError('wal_disk_full', 'WAL is full', { retryAfterSeconds: 5 }), '5'],
       [new GatewayError('shutting_down', 'bye'), '1'],
+      [new GatewayError('rate_limited', 'over the rate', { retryAfterSeconds: 4 }), '4'],
+      [new GatewayError('too_many_connections', 'too many'), '1'],
     ] as const) {
       const a = answer(err);
-      assert.equal(a.status, 503);
+      assert.equal(a.status, err.kind === 'rate_limited' ? 429 : 503);
       assert.equal(a.headers['retry-after'], retryAfter);
     }
   });

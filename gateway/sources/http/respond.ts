@@ -14,6 +14,7 @@ const STATUS: Record<ErrorKind, number> = {
   method_not_allowed: 405,
   conflict: 409,
   unavailable: 503,
+  rate_limited: 429,
   shutting_down: 503,
   internal: 500,
 };
@@ -35,7 +36,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 
 /**
  * The one place an error becomes an HTTP response: `{ error: { code, message, details? } }`, with
- * `Retry-After` (seconds; 1 when the error names none) on every 503 and `Allow` on a 405. Anything
+ * `Retry-After` (seconds; 1 when the error names none) on every 503 and 429 and `Allow` on a 405. Anything
  * that is not a GatewayError is a 500 `internal_error` whose text stays in the log.
  */
 export function sendError(res: ServerResponse, err: unknown): void {
@@ -45,7 +46,7 @@ export function sendError(res: ServerResponse, err: unknown): void {
   }
   const status = STATUS[err.kind];
   const headers: Record<string, string> = {};
-  if (status === 503) headers['retry-after'] = String(err.retryAfterSeconds ?? 1);
+  if (status === 503 || status === 429) headers['retry-after'] = String(err.retryAfterSeconds ?? 1);
   if (err.allowed) headers.allow = err.allowed.join(', ');
   if (status === 401) headers['www-authenticate'] = 'Bearer'; // RFC 6750 section 3
   sendJson(res, status, { error: { code: err.code, message: err.message, ...(err.details.length ? { details: err.details } : {}) } }, headers);
