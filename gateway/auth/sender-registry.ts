@@ -55,6 +55,11 @@ export class SenderRegistry {
     return this.senders.length > 0;
   }
 
+  /** The sender named `name` (`fix.sessions[].sender`), or undefined. */
+  byName(name: string): Sender | undefined {
+    return this.senders.find((s) => s.name === name);
+  }
+
   /**
    * The sender of `req`: the one its verified client certificate names (mutual TLS), else the one
    * whose token it carries; throws GatewayError `unauthenticated` (401) when there is none.

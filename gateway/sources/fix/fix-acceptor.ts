@@ -1,6 +1,8 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { Logger } from 'pino';
+import type { Sender } from '../../auth/sender-registry.js';
+import { ConfigError } from '../../errors.js';
 import type { Ingest } from '../../pipeline/ingest.js';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import type { Wal } from '../../wal/wal.js';
@@ -24,6 +26,8 @@ export class FixAcceptor {
   private readonly live = new Map<string, FixConnection>();
   private readonly settings = new Map<string, SessionSettings>();
   private readonly allowed = new Map<string, ReadonlySet<string>>();
+  /** The sender each bound session's events are submitted as (`fix.sessions[].sender`). */
+  private readonly senders = new Map<string, Sender>();
   private readonly store: SessionStore;
   private stopping = false;
   private refusedHandshakes = 0;
@@ -32,7 +36,7 @@ export class FixAcceptor {
 
   constructor(
     private readonly config: FixConfig,
-    private readonly deps: { log: Logger; wal: Pick<Wal, 'companion'>; ingest: Pick<Ingest, 'submit'>; admitting: () => boolean; now?: () => number },
+    private readonly deps: { log: Logger; wal: Pick<Wal, 'companion'>; ingest: Pick<Ingest, 'submit'>; admitting: () => boolean; now?: () => number; senders?: { byName(name: string): Sender | undefined } },
   ) {
     this.tls = config.tls && new TlsCredentials('fix.tls', config.tls);
     this.store = deps.wal.companion((db) => new SessionStore(db, { keepOutboundMessages: config.keepOutboundMessages }));
@@ -47,6 +51,12 @@ export class FixAcceptor {
       this.settings.set(key, { ...s, logonTimeoutS: config.logonTimeoutS, logoutTimeoutS: config.logoutTimeoutS, maxQueuedMessages: config.maxQueuedMessages, userFields });
       this.allowed.set(key, new Set(s.allowedAddresses.map(normalise)));
     }
+    config.sessions.forEach((s, i) => {
+      if (s.sender === undefined) return;
+      const sender = deps.senders?.byName(s.sender);
+      if (!sender) throw new ConfigError([`fix.sessions[${i}].sender: no sender '${s.sender}' in auth.senders`]);
+      this.senders.set(sessionKey(s.senderCompId, s.targetCompId), sender);
+    });
   }
 
   /** The bound address, once started with a non-empty `listen`. */
@@ -122,7 +132,8 @@ export class FixAcceptor {
         const settings = this.settings.get(key);
         if (!settings) return { refused: `unknown CompIDs ${theirs} -> ${ours}` };
         if (!this.allowed.get(key)!.has(normalise(address))) return { refused: `address ${address} not allowed for ${key}` };
-        return { settings, key };
+        const sender = this.senders.get(key);
+        return { settings, key, ...(sender ? { sender } : {}) };
       },
       claim: (key, conn) => {
         const holder = this.live.get(key);

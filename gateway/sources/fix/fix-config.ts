@@ -18,6 +18,11 @@ export const FixSessionConfigSchema = z.strictObject({
   /** Largest difference between SendingTime (52) and our clock, in seconds. */
   sendingTimeToleranceS: z.number().int().min(1).default(120),
   validateFieldsHaveValues: z.boolean().default(true),
+  /**
+   * The `auth.senders` name this session's events are submitted as: that sender's `sources` must
+   * list `fix:<targetCompId>` (else `source_not_allowed`), its `eventsPerSecond` pauses reading.
+   */
+  sender: z.string().min(1).optional(),
 });
 export type FixSessionConfig = z.infer<typeof FixSessionConfigSchema>;
 
