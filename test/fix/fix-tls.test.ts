@@ -10,6 +10,7 @@ import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { freePort } from '../support/fault-kit.js';
 import { FixTestClient } from '../support/fix-client.js';
+import { scrape, valueOf } from '../support/scrape.js';
 import { fixEnv } from '../support/fix-gateway.js';
 import { makeCa, makeCert, type CertFiles } from '../support/test-pki.js';
 
@@ -82,7 +83,11 @@ describe('FIX acceptor over TLS (fix.tls)', () => {
     plain.logon();
     assert.deepEqual(await plain.closedBy(), [], 'a plaintext Logon gets no FIX answer; the connection is closed');
     await assert.rejects(servedSerial(port, otherCa.cert), (e: NodeJS.ErrnoException) => /UNABLE_TO_VERIFY|unable to verify|self.signed/i.test(`${e.code} ${e.message}`));
-    await gw.waitFor('the refused handshakes to be counted', async () => ((await gw.ready()) as unknown as { fix: { tls: { refusedHandshakes: number } } }).fix.tls.refusedHandshakes >= 1, { timeoutMs: 10_000 });
+    await gw.waitFor('the refused handshakes to be counted', async () => ((await gw.ready()) as unknown as { fix: { tls: { refusedHandshakes: number } } }).fix.tls.refusedHandshakes >= 2, { timeoutMs: 10_000 });
+    const samples = await scrape(gw.adminUrl);
+    assert.equal(valueOf(samples, 'edge_gateway_auth_failures_total', { listener: 'fix', reason: 'tls_handshake' }), 2, 'both refusals in Prometheus');
+    const expiry = valueOf(samples, 'edge_gateway_tls_certificate_expiry_seconds', { listener: 'fix' });
+    assert.ok(expiry > 29 * 86_400 && expiry <= 30 * 86_400, `fix certificate expiry ${expiry} s`);
   });
 
   it('SIGHUP serves a new certificate to new FIX connections', async () => {

@@ -31,6 +31,8 @@ export class FixAcceptor {
   private readonly store: SessionStore;
   private stopping = false;
   private refusedHandshakes = 0;
+  /** Connections closed at their first message: unknown CompIDs, an address not allowed, a session already logged on. */
+  private refusedLogons = 0;
   /** With `fix.tls`: the certificate and key, reloaded on SIGHUP. */
   readonly tls: TlsCredentials | undefined;
 
@@ -108,7 +110,7 @@ export class FixAcceptor {
       return { session: key, state: c?.session?.status ?? 'disconnected', ...seqs, ...(c?.session ? { heartBtIntS: c.session.heartBtIntS } : {}) };
     });
     const tls = this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none', refusedHandshakes: this.refusedHandshakes } } : {};
-    return { listen: this.address ? `${this.address.address}:${this.address.port}` : null, connections: this.connections.size, sessions, ...tls };
+    return { listen: this.address ? `${this.address.address}:${this.address.port}` : null, connections: this.connections.size, refusedLogons: this.refusedLogons, sessions, ...tls };
   }
 
   /** Reads the TLS files again and serves them to new connections (open sessions keep theirs). Throws ConfigError and keeps the old ones. */
@@ -130,14 +132,14 @@ export class FixAcceptor {
       resolve: (ours, theirs, address) => {
         const key = sessionKey(ours, theirs);
         const settings = this.settings.get(key);
-        if (!settings) return { refused: `unknown CompIDs ${theirs} -> ${ours}` };
-        if (!this.allowed.get(key)!.has(normalise(address))) return { refused: `address ${address} not allowed for ${key}` };
+        if (!settings) return this.refuse(`unknown CompIDs ${theirs} -> ${ours}`);
+        if (!this.allowed.get(key)!.has(normalise(address))) return this.refuse(`address ${address} not allowed for ${key}`);
         const sender = this.senders.get(key);
         return { settings, key, ...(sender ? { sender } : {}) };
       },
       claim: (key, conn) => {
         const holder = this.live.get(key);
-        if (holder && holder !== conn) return false;
+        if (holder && holder !== conn) return (this.refusedLogons++, false);
         this.live.set(key, conn);
         return true;
       },
@@ -147,6 +149,11 @@ export class FixAcceptor {
     });
     this.connections.add(c);
     void c.done.then(() => this.connections.delete(c));
+  }
+
+  private refuse(why: string): { refused: string } {
+    this.refusedLogons++;
+    return { refused: why };
   }
 }
 
