@@ -171,10 +171,12 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
     const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), statusOf, senders }), ...schemaRoutes(), ...probes] });
-    const fix = new FixAcceptor(config.fix, { log, wal, ingest: metrics.observeIngest(ingest, 'fix'), admitting: () => admits(gate, budget) });
-    const certificates = new CertificateReloader({ targets: () => [http, admin].filter((l) => l.tls), log });
+    const fix = new FixAcceptor(config.fix, { log, wal, ingest: metrics.observeIngest(ingest, 'fix'), admitting: () => admits(gate, budget), senders });
+    const certificates = new CertificateReloader({ targets: () => [http, admin, fix].filter((l) => l.tls), log });
+    // For Prometheus only: each TLS listener's seconds to expiry (health gives whole days).
+    const tlsExpiry: HealthSource = { name: 'tlsExpiry', health: () => Object.fromEntries([http, admin, fix].flatMap((l) => (l.tls ? [[l.name, l.tls.secondsLeft()]] : []))) };
     health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, fix, admin, senders, certificates, eventLoop];
-    figures = [...health, encoderQueue];
+    figures = [...health, encoderQueue, tlsExpiry];
     await run(http);
     await run(fix);
     await run(certificates);

@@ -25,7 +25,7 @@ it('systemd-analyze verify passes on the unit (Type=notify, directives, ExecStar
   const { stdout, stderr } = await run('systemd-analyze', ['verify', UNIT]);
   assert.equal(`${stdout}${stderr}`.trim(), '', 'no warnings');
   const unit = readFileSync(UNIT, 'utf8');
-  for (const d of ['Type=notify', 'WatchdogSec=', 'StateDirectory=', 'ConfigurationDirectory=', 'LoadCredential=admin-token:', 'Restart=on-failure', 'CapabilityBoundingSet=\n', 'SystemCallFilter=@system-service']) {
+  for (const d of ['Type=notify', 'WatchdogSec=', 'StateDirectory=', 'ConfigurationDirectory=', 'LoadCredential=admin-token:', 'Restart=on-failure', 'CapabilityBoundingSet=\n', 'SystemCallFilter=@system-service', 'ExecReload=/bin/kill -HUP $MAINPID']) {
     assert.ok(unit.includes(d), `the unit has ${d.trim()}`);
   }
   // The drain (shutdown.deadlineMs, default 10 s, + 1 s of the supervisor's own deadline) ends before systemd kills.

@@ -37,6 +37,19 @@ export class SenderLimits {
     throw new GatewayError('rate_limited', `sender '${this.config.name}' is over its ${this.config.eventsPerSecond} events per second; nothing stored, retry after ${wait} s`, { retryAfterSeconds: wait });
   }
 
+  /**
+   * For FIX (TCP backpressure instead of a refusal): the events the sender's bucket holds now;
+   * Infinity without `eventsPerSecond`.
+   */
+  eventsAvailable(): number {
+    return this.bucket?.available() ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Counts `events` already taken in (FIX, after their commit) against the rate. */
+  chargeEvents(events: number): void {
+    this.bucket?.charge(events);
+  }
+
   health(): Record<string, number> {
     return { connections: this.connections, refusedOverLimits: this.refused };
   }

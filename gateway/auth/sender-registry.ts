@@ -25,6 +25,8 @@ export class SenderRegistry {
   readonly name = 'auth';
   private readonly senders: Array<Sender & { digest: Buffer | undefined; clientCertificate: string | undefined; limits: SenderLimits }>;
   private refused = 0;
+  /** Refusals by reason (the `reason` label of edge_gateway_auth_failures_total). */
+  private readonly refusedBy: Record<'no_token' | 'wrong_token' | 'malformed_authorization', number> = { no_token: 0, wrong_token: 0, malformed_authorization: 0 };
   private readonly throttle: FailureThrottle;
 
   /** Reads every `tokenFile`; throws ConfigError when one cannot be read, is readable by others, is empty, or two senders share a token. */
@@ -55,6 +57,11 @@ export class SenderRegistry {
     return this.senders.length > 0;
   }
 
+  /** The sender named `name` (`fix.sessions[].sender`), or undefined. */
+  byName(name: string): Sender | undefined {
+    return this.senders.find((s) => s.name === name);
+  }
+
   /**
    * The sender of `req`: the one its verified client certificate names (mutual TLS), else the one
    * whose token it carries; throws GatewayError `unauthenticated` (401) when there is none.
@@ -71,6 +78,7 @@ export class SenderRegistry {
     if (found) return found;
     this.refused++;
     const reason = token !== undefined ? 'wrong token' : req.headers.authorization ? 'malformed Authorization header' : 'no token';
+    this.refusedBy[token !== undefined ? 'wrong_token' : req.headers.authorization ? 'malformed_authorization' : 'no_token']++;
     this.deps.log.warn({ method: req.method, url: req.url, remote: req.socket.remoteAddress, reason }, 'sender not authenticated');
     throw new GatewayError('unauthenticated', token === undefined ? 'this route needs Authorization: Bearer <token> (a sender token of auth.senders)' : 'unknown sender token');
   }
@@ -99,6 +107,7 @@ export class SenderRegistry {
     return {
       senders: this.senders.length,
       failedAuthentications: this.refused,
+      failuresByReason: { ...this.refusedBy },
       addressesFailing: this.throttle.size,
       perSender: Object.fromEntries(this.senders.map((s) => [s.name, s.limits.health()])),
     };

@@ -17,11 +17,27 @@ export class TokenBucket {
     this.at = now();
   }
 
-  /** Takes `n` events: 0 when taken, else the seconds (>= 1, whole) until a request can pass. */
-  take(n: number): number {
+  /** Whole events the bucket holds now (0 when empty or in debt): what a source that can wait (FIX) may take in. */
+  available(): number {
+    this.refill();
+    return Math.max(0, Math.floor(this.tokens));
+  }
+
+  /** Takes `n` events whatever the bucket holds (it may go into debt): for events already stored. */
+  charge(n: number): void {
+    this.refill();
+    this.tokens -= n;
+  }
+
+  private refill(): void {
     const t = this.now();
     this.tokens = Math.min(this.burst, this.tokens + ((t - this.at) / 1000) * this.ratePerSecond);
     this.at = t;
+  }
+
+  /** Takes `n` events: 0 when taken, else the seconds (>= 1, whole) until a request can pass. */
+  take(n: number): number {
+    this.refill();
     if (this.tokens <= 0) return Math.max(1, Math.ceil(-this.tokens / this.ratePerSecond));
     this.tokens -= n;
     return 0;

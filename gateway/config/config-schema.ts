@@ -64,6 +64,14 @@ export const GatewayConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['auth', 'senders', i, 'clientCertificate'], message: 'needs http.tls.clientCaFile (mutual TLS on intake)' });
       }
     });
+    // A FIX session bound to a sender: the sender must exist and may send as the session's source.
+    c.fix.sessions.forEach((f, i) => {
+      if (f.sender === undefined) return;
+      const sender = c.auth.senders.find((s) => s.name === f.sender);
+      const source = `fix:${f.targetCompId}`;
+      if (!sender) ctx.addIssue({ code: 'custom', path: ['fix', 'sessions', i, 'sender'], message: `no sender '${f.sender}' in auth.senders` });
+      else if (!sender.sources.includes(source)) ctx.addIssue({ code: 'custom', path: ['fix', 'sessions', i, 'sender'], message: `sender '${f.sender}' must list '${source}' in its sources (this session's events carry it)` });
+    });
     const queue = Number(c.kafka.producer['queue.buffering.max.messages'] ?? 100_000);
     if (c.forwarder.maxInFlightEvents > queue) {
       ctx.addIssue({

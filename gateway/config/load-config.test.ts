@@ -107,6 +107,18 @@ describe('configuration', () => {
     assert.deepEqual(p.map((s) => s.split(':')[0]), ['forwarder.maxInFlightEvents']);
   });
 
+  it('a FIX session bound to a sender needs that sender in auth.senders, allowed the source fix:<targetCompId>', () => {
+    const sessions = (sender: string) => `fix: { sessions: [{ senderCompId: GATEWAY, targetCompId: OMS1, sender: ${sender} }] }\n`;
+    const senders = `auth: { senders: [{ name: oms, tokenSha256: ${'a'.repeat(64)}, sources: [fix:OMS1] }, { name: other, tokenSha256: ${'b'.repeat(64)}, sources: [web] }] }\n`;
+    assert.equal(loadConfig({ file: file(sessions('oms') + senders), env: {} }).fix.sessions[0]!.sender, 'oms');
+    const missing = problems(() => loadConfig({ file: file(sessions('nobody') + senders), env: {} }));
+    assert.deepEqual(missing.map((s) => s.split(':')[0]), ['fix.sessions.0.sender']);
+    assert.match(missing[0]!, /no sender 'nobody' in auth\.senders/);
+    const wrongSource = problems(() => loadConfig({ file: file(sessions('other') + senders), env: {} }));
+    assert.deepEqual(wrongSource.map((s) => s.split(':')[0]), ['fix.sessions.0.sender']);
+    assert.match(wrongSource[0]!, /must list 'fix:OMS1' in its sources/);
+  });
+
   it('reports unreadable and malformed files', () => {
     assert.match(problems(() => loadConfig({ file: '/nonexistent/gw.yaml', env: {} }))[0]!, /ENOENT/);
     assert.match(problems(() => loadConfig({ file: file('a: [1, 2'), env: {} }))[0]!, /gw\.yaml/);

@@ -112,5 +112,35 @@ export function registerHealthMetrics(registry: Registry, health: () => HealthFi
       if (encoder !== undefined) this.set({ queue: 'encoder' }, encoder);
     },
   });
+  new Counter({
+    name: 'edge_gateway_auth_failures_total',
+    help: 'Refused authentications, by listener (http, admin, fix) and reason: no_token, wrong_token, malformed_authorization (intake senders), admin_token, tls_handshake (no or an untrusted client certificate, not TLS), fix_session (unknown CompIDs, address not allowed, session already logged on).',
+    labelNames: ['listener', 'reason'],
+    registers,
+    collect() {
+      const f = figures();
+      if (!f) return;
+      this.reset();
+      for (const [reason, n] of Object.entries((f.auth?.failuresByReason as Record<string, number> | undefined) ?? {})) this.inc({ listener: 'http', reason }, n);
+      for (const listener of ['http', 'fix']) {
+        const n = read(listener, 'tls', 'refusedHandshakes');
+        if (n !== undefined) this.inc({ listener, reason: 'tls_handshake' }, n);
+      }
+      const admin = read('admin', 'refusedCalls');
+      if (admin !== undefined) this.inc({ listener: 'admin', reason: 'admin_token' }, admin);
+      const fix = read('fix', 'refusedLogons');
+      if (fix !== undefined) this.inc({ listener: 'fix', reason: 'fix_session' }, fix);
+    },
+  });
+  new Gauge({
+    name: 'edge_gateway_tls_certificate_expiry_seconds',
+    help: "Seconds until the listener's TLS certificate expires (negative once expired); reread on SIGHUP.",
+    labelNames: ['listener'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [listener, s] of Object.entries(figures()?.tlsExpiry ?? {})) if (typeof s === 'number') this.set({ listener }, s);
+    },
+  });
   return { newScrape: () => (fresh = false) };
 }

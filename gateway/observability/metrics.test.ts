@@ -63,3 +63,30 @@ it('counts intake outcomes by type and code, observes ack and end-to-end latency
   assert.match(text, /^nodejs_eventloop_lag_p99_seconds /m);
   await wal.stop();
 });
+
+it('counts failed authentications by listener and reason, and gives each TLS certificate its seconds to expiry, from health on scrape', async () => {
+  let refusedHandshakes = 1;
+  const metrics = new GatewayMetrics({
+    health: () => ({
+      auth: { failedAuthentications: 3, failuresByReason: { no_token: 2, wrong_token: 1, malformed_authorization: 0 } },
+      http: { tls: { certificateDaysLeft: 29, refusedHandshakes } },
+      admin: { refusedCalls: 4 },
+      fix: { refusedLogons: 5, tls: { certificateDaysLeft: 0, refusedHandshakes: 6 } },
+      tlsExpiry: { http: 2_592_000, fix: -60 },
+    }),
+    deliveredCursor: () => 0,
+  });
+  let text = await metrics.text();
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="http",reason="no_token"}'), '2');
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="http",reason="wrong_token"}'), '1');
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="http",reason="tls_handshake"}'), '1');
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="admin",reason="admin_token"}'), '4');
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="fix",reason="fix_session"}'), '5');
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="fix",reason="tls_handshake"}'), '6');
+  assert.equal(sample(text, 'edge_gateway_tls_certificate_expiry_seconds{listener="http"}'), '2592000');
+  assert.equal(sample(text, 'edge_gateway_tls_certificate_expiry_seconds{listener="fix"}'), '-60', 'an expired certificate: negative');
+  assert.equal(sample(text, 'edge_gateway_tls_certificate_expiry_seconds{listener="admin"}'), undefined, 'no TLS, no series');
+  refusedHandshakes = 7;
+  text = await metrics.text();
+  assert.equal(sample(text, 'edge_gateway_auth_failures_total{listener="http",reason="tls_handshake"}'), '7', 'read again on every scrape');
+});

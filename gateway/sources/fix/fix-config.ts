@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TlsConfigSchema } from '../http/tls-config.js';
 
 const USER_TAG = z.number().int().min(5000).max(39_999);
 
@@ -17,6 +18,11 @@ export const FixSessionConfigSchema = z.strictObject({
   /** Largest difference between SendingTime (52) and our clock, in seconds. */
   sendingTimeToleranceS: z.number().int().min(1).default(120),
   validateFieldsHaveValues: z.boolean().default(true),
+  /**
+   * The `auth.senders` name this session's events are submitted as: that sender's `sources` must
+   * list `fix:<targetCompId>` (else `source_not_allowed`), its `eventsPerSecond` pauses reading.
+   */
+  sender: z.string().min(1).optional(),
 });
 export type FixSessionConfig = z.infer<typeof FixSessionConfigSchema>;
 
@@ -28,6 +34,8 @@ export const FixConfigSchema = z
       .string()
       .regex(/^$|^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/, { message: 'must be host:port, e.g. 127.0.0.1:9878, or empty' })
       .default(''),
+    /** Set: the acceptor speaks FIX over TLS (1.2+) only, like `http.tls`; reloaded on SIGHUP. */
+    tls: TlsConfigSchema.optional(),
     sessions: z.array(FixSessionConfigSchema).default([]),
     /** Largest BodyLength accepted, in bytes; a larger one is garbled and dropped. */
     maxMessageBytes: z.number().int().min(256).default(65_536),

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { ERROR_CODES, GatewayError } from '../../errors.js';
+import type { Sender } from '../../auth/sender-registry.js';
 import type { Ingest } from '../../pipeline/ingest.js';
 import { decodeFields, type FixMessage } from './codec/fix-message.js';
 import { FixParser } from './codec/fix-parser.js';
@@ -18,7 +19,8 @@ export interface ConnectionDeps {
   /** False while the WAL is at its budget: stop reading (TCP backpressure), keep heartbeating. */
   admitting: () => boolean;
   /** The session these CompIDs and this peer address may log on as, or why not. */
-  resolve: (senderCompId: string, targetCompId: string, address: string) => { settings: SessionSettings; key: string } | { refused: string };
+  /** `sender`: the auth.senders entry its events are submitted as (its sources checked, its rate applied). */
+  resolve: (senderCompId: string, targetCompId: string, address: string) => { settings: SessionSettings; key: string; sender?: Sender } | { refused: string };
   /** Claims the session for this connection; false when another connection has it (a second Logon). */
   claim: (key: string, c: FixConnection) => boolean;
   release: (key: string, c: FixConnection) => void;
@@ -41,6 +43,9 @@ export class FixConnection {
   private committing = false;
   private closed = false;
   private pausedByBudget = false;
+  /** The bound sender's events-per-second bucket is empty: reading stops until it refills. */
+  private pausedByRate = false;
+  private sender: Sender | undefined;
   /** A Logout asked for while a batch commits: sent after its acks. */
   private logoutAfterCommit: string | undefined;
   private readonly address: string;
@@ -74,7 +79,11 @@ export class FixConnection {
       this.deps.log.info({ session: this.key }, 'FIX input resumed: the WAL admits again');
       this.pump();
     }
-    this.apply(this.session.tick(this.deps.now(), this.pausedByBudget || this.socket.isPaused()));
+    if (this.pausedByRate && (this.sender?.limits?.eventsAvailable() ?? 1) > 0) {
+      this.pausedByRate = false;
+      this.pump();
+    }
+    this.apply(this.session.tick(this.deps.now(), this.pausedByBudget || this.pausedByRate || this.socket.isPaused()));
   }
 
   /** Our Logout (shutdown); the session ends on the counterparty's Logout or its timeout. */
@@ -114,6 +123,7 @@ export class FixConnection {
       return false;
     }
     this.key = r.key;
+    this.sender = r.sender;
     const store = this.deps.store;
     this.session = new FixSession(r.settings, store.load(r.key), { outbound: (from, to) => store.outbound(r.key, from, to) }, this.deps.now());
     return true;
@@ -128,7 +138,15 @@ export class FixConnection {
         this.socket.pause();
         return;
       }
-      const batch = this.inbox.splice(0, this.inbox.length);
+      // The bound sender's rate: take in at most the events its bucket holds, stop reading while it is empty.
+      const allowance = this.sender?.limits?.eventsAvailable() ?? Number.POSITIVE_INFINITY;
+      if (allowance === 0) {
+        if (!this.pausedByRate) this.deps.log.info({ session: this.key, sender: this.sender!.name }, 'FIX input paused: the sender is over its eventsPerSecond');
+        this.pausedByRate = true;
+        this.socket.pause();
+        return;
+      }
+      const batch = this.inbox.splice(0, Math.min(this.inbox.length, allowance));
       const now = this.deps.now();
       const actions: SessionAction[] = [];
       let used = 0;
@@ -148,11 +166,11 @@ export class FixConnection {
         this.committing = false;
         if (this.logoutAfterCommit !== undefined && !this.closed) this.logout(this.logoutAfterCommit);
         this.logoutAfterCommit = undefined;
-        if (!this.closed && this.inbox.length < this.deps.maxQueued && !this.pausedByBudget) this.socket.resume();
+        if (!this.closed && this.inbox.length < this.deps.maxQueued && !this.pausedByBudget && !this.pausedByRate) this.socket.resume();
         this.pump();
       });
     }
-    if (!this.closed && this.inbox.length < this.deps.maxQueued && !this.pausedByBudget && this.socket.isPaused()) this.socket.resume();
+    if (!this.closed && this.inbox.length < this.deps.maxQueued && !this.pausedByBudget && !this.pausedByRate && this.socket.isPaused()) this.socket.resume();
   }
 
   /** Submits the batch's events; inside their commit, assigns and stores the acks with the seqs. */
@@ -163,6 +181,7 @@ export class FixConnection {
     const acks: Outbound[] = [];
     try {
       await this.deps.ingest.submit(plan.inputs.map((value) => ({ value })), {
+        ...(this.sender ? { sender: this.sender } : {}),
         alongside: (outcomes) => {
           const now = this.deps.now();
           acks.length = 0;
@@ -186,6 +205,7 @@ export class FixConnection {
       this.deps.log.error({ err, session: key }, 'FIX batch not committed: ending the session');
       return this.apply(session.logout(this.deps.now(), 'gateway cannot store messages now'), true);
     }
+    this.sender?.limits?.chargeEvents(plan.inputs.length);
     this.apply(actions, true);
     for (const a of acks) this.write(a.bytes);
   }

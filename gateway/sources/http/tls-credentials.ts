@@ -40,6 +40,11 @@ export class TlsCredentials {
     return this.config.clientCaFile !== undefined;
   }
 
+  /** Seconds until the certificate expires (negative once expired), at `now` (epoch ms): for Prometheus. */
+  secondsLeft(now = Date.now()): number {
+    return Math.floor((this.notAfter - now) / 1000);
+  }
+
   /** Whole days until the certificate expires (negative once expired), at `now` (epoch ms). */
   daysLeft(now = Date.now()): number {
     return Math.floor((this.notAfter - now) / DAY_MS);

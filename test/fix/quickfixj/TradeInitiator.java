@@ -27,7 +27,7 @@ import quickfix.fix44.MessageFactory;
  * ResendRequest handling); this program only sends and listens. Exits 0 once every report is
  * acknowledged as accepted, 1 on a rejection or the deadline.
  *
- * Run as a single source file: java -cp "target/libs/*" TradeInitiator.java HOST PORT COUNT RUN_ID STORE_DIR ACK_FILE [DEADLINE_S]
+ * Run as a single source file: java -cp "target/libs/*" TradeInitiator.java HOST PORT COUNT RUN_ID STORE_DIR ACK_FILE [DEADLINE_S [TRUSTSTORE_P12 [PASSWORD]]]
  */
 public class TradeInitiator implements Application {
   static final String REPORTING_LEI = "5493001KJTIIGC8Y1R12";
@@ -68,6 +68,14 @@ public class TradeInitiator implements Application {
     settings.setString(id, "DataDictionary", "FIX44.xml");
     settings.setString(id, "ValidateUserDefinedFields", "N");
     settings.setString(id, "PersistMessages", "Y");
+    if (args.length > 7) {
+      // FIX over TLS: the gateway's certificate must chain to the CA in this PKCS12 truststore.
+      settings.setString(id, "SocketUseSSL", "Y");
+      settings.setString(id, "SocketTrustStore", args[7]);
+      settings.setString(id, "SocketTrustStorePassword", args.length > 8 ? args[8] : "changeit");
+      settings.setString(id, "TrustStoreType", "PKCS12");
+      settings.setString(id, "EnabledProtocols", "TLSv1.2,TLSv1.3");
+    }
 
     SocketInitiator initiator = new SocketInitiator(app, new FileStoreFactory(settings), settings, new SLF4JLogFactory(settings), new MessageFactory());
     initiator.start();
