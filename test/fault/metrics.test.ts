@@ -12,7 +12,7 @@ const BATCH = 100;
 
 it('GET /metrics: intake, forwarding, latency and breaker series move as events flow and as the real broker goes away and comes back', async () => {
   const topic = `fault-metrics-${Date.now()}`;
-  // The broker refuses record batches over 20 kB on this topic: the 30 kB event below (random, so
+  // The broker refuses record batches over 20 kB on this topic: the 40 kB event below (random, so
   // compression cannot shrink it) is a poison event
   // (the gateway's own intake check allows it: it fits the producer's message.max.bytes).
   await createTopic(topic, { 'max.message.bytes': '20000' });
@@ -67,7 +67,7 @@ it('GET /metrics: intake, forwarding, latency and breaker series move as events 
     assert.equal(valueOf(afterBad, 'edge_gateway_events_rejected_total', { source: 'http', code: 'invalid_format' }), 1);
 
     // A record too large for the client: a delivery error by its librdkafka code, then a dead letter.
-    assert.equal(await post([makeEvent(`${topic}-big`, 'key-big', 0, { type: 'BlobRecorded', payload: { blob: randomBytes(22_500).toString('base64') } })]), 202);
+    assert.equal(await post([makeEvent(`${topic}-big`, 'key-big', 0, { type: 'BlobRecorded', payload: { blob: randomBytes(30_000).toString('base64') } })]), 202);
     const poisoned = await gateway.waitFor('the dead letter', async () => {
       const s = await m();
       return valueOf(s, 'edge_gateway_dead_letters_total') === 1 ? s : undefined;
