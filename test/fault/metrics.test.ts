@@ -96,7 +96,8 @@ it('GET /metrics: intake, forwarding, latency and breaker series move as events 
     const outageMs = Date.now() - downAt;
     assert.ok(valueOf(back, 'edge_gateway_breaker_transitions_total', { to: 'closed' }) >= 1, 'the breaker closed again');
     assert.equal(valueOf(back, 'edge_gateway_breaker_state', { state: 'closed' }), 1);
-    assert.equal(valueOf(back, 'edge_gateway_events_accepted_total', counts), 1001);
+    assert.equal(valueOf(back, 'edge_gateway_events_accepted_total', counts), 1000);
+    assert.equal(valueOf(back, 'edge_gateway_events_accepted_total', { source: 'http', type: 'BlobRecorded' }), 1, 'the poison event, by its own type');
     assert.equal(valueOf(back, 'edge_gateway_end_to_end_latency_seconds_count'), 1000, 'one per confirmed event');
     // The 500 sent during the outage waited for the broker: their end-to-end latency is over 1 s.
     const underOneSecond = valueOf(back, 'edge_gateway_end_to_end_latency_seconds_bucket', { le: '1' });
