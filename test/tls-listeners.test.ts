@@ -10,7 +10,7 @@ import { tempDir } from '../bench/temp-dir.js';
 import { makeEvent, ndjson } from './support/events.js';
 import { cli } from './support/cli-run.js';
 import { httpsCall } from './support/https-call.js';
-import { makeCa, makeCert, type CertFiles } from './support/test-pki.js';
+import { makeCa, makeCert, servedFiles, type CertFiles } from './support/test-pki.js';
 
 const serialOf = (file: string) => new X509Certificate(readFileSync(file)).serialNumber;
 
@@ -19,7 +19,7 @@ describe('TLS on the intake and admin listeners', () => {
   let dir: string;
   let ca: CertFiles;
   let otherCa: CertFiles;
-  let served: CertFiles; // the files the gateway is configured with
+  let served: ReturnType<typeof servedFiles>; // the files the gateway is configured with
   let intake: string;
   let admin: string;
 
@@ -28,9 +28,8 @@ describe('TLS on the intake and admin listeners', () => {
     ca = makeCa(dir, 'test-ca');
     otherCa = makeCa(dir, 'other-ca');
     const first = makeCert(dir, ca, 'edge-gateway-1');
-    served = { cert: join(dir, 'served.pem'), key: join(dir, 'served.key') };
-    copyFileSync(first.cert, served.cert);
-    copyFileSync(first.key, served.key);
+    served = servedFiles(dir);
+    served.install(first);
     gw = await GatewayProcess.start({
       EDGE_GATEWAY_WAL_PATH: join(dir, 'wal.db'),
       EDGE_GATEWAY_HTTP_TLS_CERT_FILE: served.cert,
@@ -86,8 +85,7 @@ describe('TLS on the intake and admin listeners', () => {
     await gw.waitFor('the old request to be in flight', async () => ((await httpsCall(`${admin}/health/ready`, { ca: ca.cert })).json.http.inFlightRequests === 1), { timeoutMs: 10_000 });
 
     const second = makeCert(dir, ca, 'edge-gateway-2', { days: 60 });
-    copyFileSync(second.cert, served.cert);
-    copyFileSync(second.key, served.key);
+    served.install(second);
     process.kill(gw.pid, 'SIGHUP');
     await gw.waitFor('the reload', () => gw.logs.some((l) => l.msg === 'certificates reloaded'), { timeoutMs: 10_000 });
 

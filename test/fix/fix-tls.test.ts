@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { freePort } from '../support/fault-kit.js';
 import { FixTestClient } from '../support/fix-client.js';
 import { scrape, valueOf } from '../support/scrape.js';
 import { fixEnv } from '../support/fix-gateway.js';
-import { makeCa, makeCert, type CertFiles } from '../support/test-pki.js';
+import { makeCa, makeCert, servedFiles, type CertFiles } from '../support/test-pki.js';
 
 const REPORTS = 300;
 const QFJ = fileURLToPath(new URL('./quickfixj/', import.meta.url));
@@ -35,7 +35,7 @@ describe('FIX acceptor over TLS (fix.tls)', () => {
   let dir: string;
   let ca: CertFiles;
   let otherCa: CertFiles;
-  let served: CertFiles;
+  let served: ReturnType<typeof servedFiles>;
   let port: number;
 
   before(async () => {
@@ -43,9 +43,8 @@ describe('FIX acceptor over TLS (fix.tls)', () => {
     ca = makeCa(dir, 'test-ca');
     otherCa = makeCa(dir, 'other-ca');
     const first = makeCert(dir, ca, 'edge-gateway-1');
-    served = { cert: join(dir, 'served.pem'), key: join(dir, 'served.key') };
-    copyFileSync(first.cert, served.cert);
-    copyFileSync(first.key, served.key);
+    served = servedFiles(dir);
+    served.install(first);
     port = await freePort();
     gw = await GatewayProcess.start({
       EDGE_GATEWAY_WAL_PATH: join(dir, 'wal.db'),
@@ -93,8 +92,7 @@ describe('FIX acceptor over TLS (fix.tls)', () => {
   it('SIGHUP serves a new certificate to new FIX connections', async () => {
     assert.equal(await servedSerial(port, ca.cert), serialOf(served.cert));
     const second = makeCert(dir, ca, 'edge-gateway-2', { days: 60 });
-    copyFileSync(second.cert, served.cert);
-    copyFileSync(second.key, served.key);
+    served.install(second);
     process.kill(gw.pid, 'SIGHUP');
     await gw.waitFor('the reload', () => gw.logs.some((l) => l.msg === 'certificates reloaded'), { timeoutMs: 10_000 });
     assert.equal(await servedSerial(port, ca.cert), serialOf(second.cert));

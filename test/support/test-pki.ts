@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** PEM files of one certificate and its key. */
@@ -35,4 +35,19 @@ export function makeCert(dir: string, ca: CertFiles, cn: string, options: { san?
   openssl(['x509', '-req', '-in', `${base}.csr`, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', `${base}.pem`, '-days', String(options.days ?? 30), '-extfile', ext]);
   chmodSync(`${base}.key`, 0o600);
   return { cert: `${base}.pem`, key: `${base}.key` };
+}
+
+/**
+ * The certificate files a gateway under test is configured with (`served.pem`, `served.key` in
+ * `dir`): `install` copies a certificate over them, as an operator replaces files before SIGHUP.
+ */
+export function servedFiles(dir: string): CertFiles & { install(from: CertFiles): void } {
+  const served = { cert: join(dir, 'served.pem'), key: join(dir, 'served.key') };
+  return {
+    ...served,
+    install(from: CertFiles) {
+      copyFileSync(from.cert, served.cert);
+      copyFileSync(from.key, served.key);
+    },
+  };
 }
