@@ -13,13 +13,16 @@ const RATE = 2000; // events/s offered throughout
 const OUTAGE_MS = 60_000;
 const EVENTS = RATE * 80;
 /**
- * The stated bounds: the backlog lives in the WAL, so the gateway's memory does not grow with it
- * while Kafka is down. The drain afterwards may use more (V8 grows its heap lazily under load; the
- * systemd unit caps the old space) but stays under the drain bound.
+ * The stated bounds, in MB over the gateway's RSS just before the outage: the backlog lives in the
+ * WAL, so the gateway's memory does not grow with it while Kafka is down (flat from 20 s on), and the
+ * drain afterwards may use more (V8 grows its heap lazily under load; the systemd unit caps the old
+ * space) but stays under the drain bound. Over the baseline, not absolute: the same code starts at
+ * about 146 MB on Node 20 and 228 MB on Node 24 on CI's machine (V8's larger heap defaults), and
+ * grew by 16 and 84 MB there during the outage, by 196 and 252 MB while draining.
  */
-const OUTAGE_RSS_BOUND_MB = 256;
+const OUTAGE_RSS_GROWTH_OVER_BASELINE_MB = 128;
 const OUTAGE_RSS_GROWTH_BOUND_MB = 48;
-const DRAIN_RSS_BOUND_MB = 512;
+const DRAIN_RSS_GROWTH_OVER_BASELINE_MB = 384;
 
 it('broker down for 60 s under a fixed load: no 5xx, flat memory, breaker opens and closes, backlog drains in order', async () => {
   const topic = `fault-broker-outage-${Date.now()}`;
@@ -84,9 +87,10 @@ it('broker down for 60 s under a fixed load: no 5xx, flat memory, breaker opens 
         outage20s: Math.round(rssAt20s),
         outageEnd: Math.round(rssAtEnd),
         outagePeak: Math.round(outagePeak),
-        outageBound: OUTAGE_RSS_BOUND_MB,
+        outageGrowthBound: OUTAGE_RSS_GROWTH_OVER_BASELINE_MB,
         peakWithDrain: Math.round(peakRss),
-        drainBound: DRAIN_RSS_BOUND_MB,
+        drainGrowthBound: DRAIN_RSS_GROWTH_OVER_BASELINE_MB,
+        node: process.version,
       },
       responses: result.responses,
     });
@@ -95,9 +99,10 @@ it('broker down for 60 s under a fixed load: no 5xx, flat memory, breaker opens 
     assert.ok(atRecovery.forwarder.breaker.opened > beforeOutage.opened, 'the breaker opened during the outage');
     assert.ok(atEnd.closed > atRecovery.forwarder.breaker.closed, 'the breaker closed after the restart');
     assert.equal(atEnd.state, 'closed');
-    assert.ok(outagePeak <= OUTAGE_RSS_BOUND_MB, `RSS during the outage ${outagePeak} MB within ${OUTAGE_RSS_BOUND_MB} MB`);
+    const baseline = outage[0]!.mb;
+    assert.ok(outagePeak - baseline <= OUTAGE_RSS_GROWTH_OVER_BASELINE_MB, `RSS during the outage ${outagePeak} MB within ${OUTAGE_RSS_GROWTH_OVER_BASELINE_MB} MB over the ${baseline} MB before it`);
     assert.ok(rssAtEnd - rssAt20s <= OUTAGE_RSS_GROWTH_BOUND_MB, `RSS flat while the backlog grew (${rssAt20s} -> ${rssAtEnd} MB)`);
-    assert.ok(peakRss <= DRAIN_RSS_BOUND_MB, `RSS while draining ${peakRss} MB within ${DRAIN_RSS_BOUND_MB} MB`);
+    assert.ok(peakRss - baseline <= DRAIN_RSS_GROWTH_OVER_BASELINE_MB, `RSS while draining ${peakRss} MB within ${DRAIN_RSS_GROWTH_OVER_BASELINE_MB} MB over the ${baseline} MB before the outage`);
     assertPerKeyOrder(records);
   } finally {
     clearInterval(sampler);
