@@ -34,6 +34,7 @@ import { Reconciler } from './sinks/kafka/reconciler.js';
 import { FixAcceptor } from './sources/fix/fix-acceptor.js';
 import { HttpSource } from './sources/http/http-source.js';
 import { intakeRoutes } from './sources/http/intake-routes.js';
+import { RequestPool } from './sources/http/request-pool.js';
 import type { Route } from './sources/http/router.js';
 import { schemaRoutes } from './sources/http/schema-routes.js';
 import { DeliveryLedger } from './wal/delivery-ledger.js';
@@ -170,13 +171,19 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     // Started before intake so it is stopped after it: operators can watch the drain.
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
-    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), statusOf, senders }), ...schemaRoutes(), ...probes] });
+    const pool = new RequestPool(config.http, {
+      log,
+      settings: { catalogue: config.catalogue, routing: config.routing, bulkheads: config.bulkheads, maxRecordBytes, limits: { maxEvents: config.http.maxEventsPerRequest, maxDepth: config.http.maxJsonDepth } },
+    });
+    const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), pool, statusOf, senders }), ...schemaRoutes(), ...probes] });
     const fix = new FixAcceptor(config.fix, { log, wal, ingest: metrics.observeIngest(ingest, 'fix'), admitting: () => admits(gate, budget), senders });
     const certificates = new CertificateReloader({ targets: () => [http, admin, fix].filter((l) => l.tls), log });
     // For Prometheus only: each TLS listener's seconds to expiry (health gives whole days).
     const tlsExpiry: HealthSource = { name: 'tlsExpiry', health: () => Object.fromEntries([http, admin, fix].flatMap((l) => (l.tls ? [[l.name, l.tls.secondsLeft()]] : []))) };
-    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, http, fix, admin, senders, certificates, eventLoop];
+    health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, pool, http, fix, admin, senders, certificates, eventLoop];
     figures = [...health, encoderQueue, tlsExpiry];
+    // Started before the listener, so it is stopped after it: requests in progress finish on their threads.
+    await run(pool);
     await run(http);
     await run(fix);
     await run(certificates);

@@ -211,10 +211,13 @@ describe('strict I-JSON at the HTTP boundary: each input, its right answer', () 
 
     it('pipelined requests on one connection: a GET after a POST reports the POST as done', async () => {
       const body = JSON.stringify(makeEvent('pipe-1', 'UTI-PIPE', 0));
-      // Both requests in one write: Node parses the GET while the POST waits for its commit.
+      // Both requests in one write: Node parses the GET while the POST waits for its commit. The
+      // connection stays open for writing (a client that half-closes has its requests aborted by
+      // node:http); `connection: close` on the GET ends it.
       const answer = await raw(
         `POST /v1/events HTTP/1.1\r\nhost: a\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}` +
           'GET /v1/events/pipe-1 HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n',
+        true,
       );
       const statuses = [...answer.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1]);
       assert.deepEqual(statuses, ['202', '200'], answer.text);

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import { GatewayError } from '../errors.js';
-import type { Ingest, Outcome, Submission } from '../pipeline/ingest.js';
+import type { Ingest, Outcome, SubmitOptions } from '../pipeline/ingest.js';
 import { registerHealthMetrics, type HealthFigures } from './health-metrics.js';
 import { ReceiptTimes } from './receipt-times.js';
 
@@ -20,7 +20,7 @@ export interface DeliveryObserver {
 
 /** The ingest path as the intake sources call it. */
 /** What a source calls to submit events (Ingest, or Ingest observed by these metrics). */
-export type Submit = Pick<Ingest, 'submit'>;
+export type Submit = Pick<Ingest, 'admit' | 'submit' | 'commitPrepared'>;
 
 /**
  * The gateway's Prometheus metrics (prom-client, its own registry: no global default registry).
@@ -75,21 +75,28 @@ export class GatewayMetrics {
   /** The ingest path with its outcomes counted and its ack latency observed; `source` names the intake (e.g. `http`). */
   observeIngest(ingest: Submit, source: string): Submit {
     const ack = this.ackLatency.labels(source);
+    const observe = async (count: number, typeAt: (i: number) => string, options: SubmitOptions | undefined, submit: () => Promise<Outcome[]>) => {
+      // From when the events reached the gateway (before validation on an intake thread), else from now.
+      const t0 = options?.receivedAt ?? performance.now();
+      let outcomes: Outcome[];
+      try {
+        outcomes = await submit();
+      } catch (err) {
+        this.child(this.received, source, '').inc(count);
+        this.child(this.rejected, source, err instanceof GatewayError ? err.code : 'internal_error').inc(count);
+        throw err;
+      }
+      ack.observe((performance.now() - t0) / 1000);
+      this.countIntake(source, typeAt, outcomes, Math.round(performance.timeOrigin + t0));
+      return outcomes;
+    };
     return {
-      submit: async (inputs, options) => {
-        const startedAt = Date.now();
-        const t0 = process.hrtime.bigint();
-        let outcomes: Outcome[];
-        try {
-          outcomes = await ingest.submit(inputs, options);
-        } catch (err) {
-          this.child(this.received, source, '').inc(inputs.length);
-          this.child(this.rejected, source, err instanceof GatewayError ? err.code : 'internal_error').inc(inputs.length);
-          throw err;
-        }
-        ack.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-        this.countIntake(source, inputs, outcomes, startedAt);
-        return outcomes;
+      admit: () => ingest.admit(),
+      submit: (inputs, options) => observe(inputs.length, (i) => typeOf(inputs[i]!.value), options, () => ingest.submit(inputs, options)),
+      commitPrepared: (prepared, options) => {
+        const types = new Array<string>(prepared.rejected.length);
+        for (let j = 0; j < prepared.at.length; j++) types[prepared.at[j]!] = prepared.types[j]!;
+        return observe(prepared.rejected.length, (i) => types[i] ?? '', options, () => ingest.commitPrepared(prepared, options));
       },
     };
   }
@@ -107,7 +114,7 @@ export class GatewayMetrics {
     refused: (code) => this.deliveryErrors.inc({ code }),
   };
 
-  private countIntake(source: string, inputs: readonly Submission[], outcomes: readonly Outcome[], startedAt: number): void {
+  private countIntake(source: string, typeAt: (i: number) => string, outcomes: readonly Outcome[], startedAt: number): void {
     let first = Number.POSITIVE_INFINITY;
     let last = 0;
     for (let i = 0; i < outcomes.length; i++) {
@@ -118,7 +125,7 @@ export class GatewayMetrics {
         this.child(this.rejected, source, o.errors[0]?.code ?? 'invalid').inc();
         continue;
       }
-      const type = typeOf(inputs[i]!.value);
+      const type = typeAt(i);
       this.child(this.received, source, type).inc();
       if (o.status === 'duplicate') {
         this.child(this.duplicate, source, type).inc();

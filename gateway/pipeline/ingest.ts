@@ -1,33 +1,29 @@
-import { sourceNotAllowed, type Sender } from '../auth/sender-registry.js';
+import type { Sender } from '../auth/sender-registry.js';
 import type { FieldError } from '../errors.js';
 import type { GroupCommit } from '../wal/group-commit.js';
 import type { WalBudget } from '../wal/wal-budget.js';
-import type { AppendOutcome, WalRecord } from '../wal/stored-event.js';
+import type { AppendOutcome } from '../wal/stored-event.js';
 import type { IntakeGate } from './intake-gate.js';
 import { countByClass, type Bulkheads } from './bulkheads.js';
-import { enrich, randomTraceIds, type TraceIds } from './enrich.js';
-import { canonicalJson } from './envelope.js';
-import { recordTooLarge } from './record-size.js';
+import { randomTraceIds, type TraceIds } from './enrich.js';
+import { emptyPrepared, prepareEvents, type PreparedEvents, type Submission } from './prepare-events.js';
+import type { PriorityClass } from './route-rule.js';
 import type { Router } from './routing.js';
-import { validateEvent, type CatalogueConfig } from './validate-event.js';
+import type { CatalogueConfig } from './validate-event.js';
 
-/** One event as a source decoded it. */
+export type { Submission } from './prepare-events.js';
+
 /** How a source submits: see `Ingest.submit`. */
 export interface SubmitOptions {
   alongside?: (outcomes: Outcome[]) => void;
   sender?: Sender;
+  /** `performance.now()` (ms) when the request's events reached the gateway: the ack latency counts from it (default: the call). */
+  receivedAt?: number;
 }
 
-export interface Submission {
-  /** The decoded JSON value (validated here). */
-  value: unknown;
-  /**
-   * The exact JSON text of `value.payload` as sent: stored instead of re-serialising the decoded
-   * payload, so every member and number reaches Kafka as the sender wrote it (I-JSON, RFC 7493).
-   */
-  payloadJson?: string;
-  /** Problems the source's decoder found (duplicate names, ...): the event is rejected with them. */
-  errors?: readonly FieldError[];
+/** A request's events validated elsewhere (an intake worker thread), with their count per priority class. */
+export interface PreparedRequest extends PreparedEvents {
+  classes: Record<PriorityClass, number>;
 }
 
 /** Events validated in one go before a large request yields the event loop. */
@@ -42,7 +38,8 @@ export type Outcome =
  * The source-independent path of an event: admit, validate (envelope, then the catalogue: payload,
  * version, cross-field rules), upcast, enrich, route, commit to the WAL, where the lifecycle read
  * model judges it in seq order. Resolves with one outcome per input, in input order, only after the
- * accepted ones are durable. HTTP and FIX call `submit` alike.
+ * accepted ones are durable. FIX calls `submit` (validated here, on the event loop); HTTP validates
+ * on its worker threads and calls `commitPrepared`.
  */
 export class Ingest {
   constructor(
@@ -61,6 +58,15 @@ export class Ingest {
   ) {}
 
   /**
+   * Backpressure, once per request: throws GatewayError `intake_paused`, `wal_budget_exceeded`,
+   * `disk_space_low` while intake is paused or the WAL is over budget; a request admitted is taken whole.
+   */
+  admit(): void {
+    this.deps.gate?.admit();
+    this.deps.budget?.admit();
+  }
+
+  /**
    * `options.alongside` runs inside the WAL transaction that stores the accepted events, with every
    * input's outcome (also when none is accepted: then the transaction holds only its writes). A
    * source that must record its own state with the events (a FIX session's sequence numbers and
@@ -68,61 +74,53 @@ export class Ingest {
    * events may only use its `source` values and carry its name.
    */
   async submit(inputs: readonly Submission[], options: SubmitOptions = {}): Promise<Outcome[]> {
-    // Backpressure first, once per request: while intake is paused a request costs no validation
-    // and changes nothing; a request admitted is taken whole.
-    this.deps.gate?.admit();
-    this.deps.budget?.admit();
+    // Admission before validation: while intake is paused a request costs no validation and changes nothing.
+    this.admit();
     const { bulkheads } = this.deps;
     const ticket = bulkheads?.enter(countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config));
     try {
-      return await this.validateAndCommit(inputs, options);
+      return await this.commit(await this.validate(inputs, options.sender), options);
     } finally {
       ticket?.leave();
     }
   }
 
-  private async validateAndCommit(inputs: readonly Submission[], { alongside, sender }: SubmitOptions): Promise<Outcome[]> {
-    const outcomes: Outcome[] = new Array(inputs.length);
-    const records: WalRecord[] = [];
-    const at: number[] = [];
-    const now = this.deps.now ? this.deps.now() : Date.now();
-    for (let i = 0; i < inputs.length; i++) {
+  /**
+   * Commits a request validated on an intake thread: admits it (see `admit`), takes its events
+   * into their bulkhead classes (throws `class_queue_full`), and resolves as `submit` does.
+   */
+  async commitPrepared(prepared: PreparedRequest, options: SubmitOptions = {}): Promise<Outcome[]> {
+    this.admit();
+    const ticket = this.deps.bulkheads?.enter(prepared.classes);
+    try {
+      return await this.commit(prepared, options);
+    } finally {
+      ticket?.leave();
+    }
+  }
+
+  private async validate(inputs: readonly Submission[], sender: Sender | undefined): Promise<PreparedEvents> {
+    const ctx = {
+      catalogue: this.config.catalogue,
+      router: this.deps.router,
+      now: this.deps.now ? this.deps.now() : Date.now(),
+      traceIds: this.deps.traceIds ?? randomTraceIds,
+      ...(this.deps.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.deps.maxRecordBytes }),
+      ...(sender ? { sender } : {}),
+    };
+    const out = emptyPrepared(inputs.length);
+    for (let i = 0; i < inputs.length; i += VALIDATE_SLICE) {
       // A large request yields the event loop between slices, so small urgent requests are not held
       // behind its whole validation (2,000 events hold it ~50 ms; see bulkheads).
-      if (i > 0 && i % VALIDATE_SLICE === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      const input = inputs[i]!;
-      const c = input.errors?.length ? { ok: false as const, errors: [...input.errors] } : validateEvent(input.value, this.config.catalogue, now);
-      if (!c.ok) {
-        // A duplicated eventId has no one value to name the event by.
-        const id = c.errors.some((e) => e.path === '$.eventId' && e.code === 'duplicate_name') ? undefined : (input.value as { eventId?: unknown } | null)?.eventId;
-        outcomes[i] = { status: 'rejected', ...(typeof id === 'string' ? { eventId: id } : {}), errors: c.errors };
-        continue;
-      }
-      const e = enrich(c.event, this.deps.traceIds ?? randomTraceIds);
-      const notAllowed = sender && sourceNotAllowed(sender, e.source);
-      if (notAllowed) {
-        outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [notAllowed] };
-        continue;
-      }
-      const { topic } = this.deps.router.route(e);
-      // The payload's text as sent, unless an upcaster made a new payload of it (then it is re-serialised).
-      const sentVersion = (input.value as { version?: unknown }).version;
-      const record: WalRecord = {
-        eventId: e.eventId,
-        aggregateId: e.aggregateId,
-        topic,
-        body: canonicalJson(e, e.version === sentVersion ? input.payloadJson : undefined),
-        ...(c.fact ? { lifecycle: c.fact } : {}),
-        ...(sender ? { sender: sender.name } : {}),
-      };
-      const tooLarge = this.deps.maxRecordBytes === undefined ? undefined : recordTooLarge(e, record.body, this.deps.maxRecordBytes);
-      if (tooLarge) {
-        outcomes[i] = { status: 'rejected', eventId: e.eventId, errors: [tooLarge] };
-        continue;
-      }
-      records.push(record);
-      at.push(i);
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      prepareEvents(inputs, ctx, out, i, Math.min(inputs.length, i + VALIDATE_SLICE));
     }
+    return out;
+  }
+
+  private async commit(prepared: PreparedEvents, { alongside }: SubmitOptions): Promise<Outcome[]> {
+    const { records, at } = prepared;
+    const outcomes: Outcome[] = prepared.rejected.slice() as Outcome[];
     if (records.length > 0 || alongside) {
       const fill = (stored: readonly AppendOutcome[]) => {
         for (let j = 0; j < stored.length; j++) {

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
+import { workerFile } from '../../lifecycle/worker-file.js';
 import type { StoredEvent } from '../../wal/stored-event.js';
 import { encodeRecords, type EncodedBatch } from './record-encoder.js';
 
@@ -29,10 +28,4 @@ export function createEncoderPool(config: { threads: number }, deps: { gatewayId
     close: () => (closing ??= pool.destroy()),
     queueDepth: () => pool.queueSize,
   };
-}
-
-/** The worker entry point: compiled `.js` in production, the `.ts` source when run through tsx. */
-function workerFile(name: string): string {
-  const js = fileURLToPath(new URL(`../../../workers/${name}.js`, import.meta.url));
-  return existsSync(js) ? js : js.replace(/\.js$/, '.ts');
 }

@@ -18,6 +18,14 @@ export const HttpConfigSchema = z.strictObject({
   headersTimeoutMs: z.number().int().positive().default(10_000),
   /** A whole request (headers and body) must arrive within this time (ms), else 408 `request_timeout`. */
   requestTimeoutMs: z.number().int().positive().default(30_000),
+  /**
+   * Worker threads that parse, validate, enrich and route request bodies (see request-pool.ts);
+   * with 2 or more, one of them takes only bodies over `largeRequestBytes`. 0: on the event loop,
+   * which then holds a large request's validation (~25 us an event) between other work.
+   */
+  workerThreads: z.number().int().min(0).max(64).default(2),
+  /** Bodies over this size (bytes, as decoded) are validated on the large-request thread. */
+  largeRequestBytes: z.number().int().positive().default(256 * 1024),
   /** Unset: plain HTTP (loopback only, unless auth.senders). Set: HTTPS, TLS 1.2+ (see tls-config.ts). */
   tls: TlsConfigSchema.optional(),
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {

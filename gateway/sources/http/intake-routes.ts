@@ -4,13 +4,16 @@ import { GatewayError } from '../../errors.js';
 import type { Ingest, Outcome } from '../../pipeline/ingest.js';
 import type { EventStatus } from '../../wal/delivery-ledger.js';
 import type { HttpConfig } from './http-config.js';
-import { bodyFormat, parseEvents } from './parse-events.js';
+import { bodyFormat } from './parse-events.js';
 import { readBody } from './read-body.js';
+import type { RequestPool } from './request-pool.js';
 import { sendJson } from './respond.js';
 import type { Route } from './router.js';
 
 export interface IntakeDeps {
-  ingest: Pick<Ingest, 'submit'>;
+  ingest: Pick<Ingest, 'admit' | 'commitPrepared'>;
+  /** Where a body's events are parsed and validated (worker threads). */
+  pool: Pick<RequestPool, 'prepare'>;
   /** Where an event stands, or undefined when the WAL no longer holds it. */
   statusOf: (eventId: string) => EventStatus | undefined;
   /** With senders configured (auth.senders) both routes need a sender's bearer token, checked before the body is read. */
@@ -24,7 +27,7 @@ export interface IntakeDeps {
  * With `auth.senders`, a request without a sender's token is refused (401 `unauthenticated`) before
  * its body is read; any sender may ask for any event's status.
  */
-export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
+export function intakeRoutes(config: Pick<HttpConfig, 'maxBodyBytes'>, deps: IntakeDeps): Route[] {
   return [
     { method: 'POST', path: '/v1/events', handle: (req, res) => postEvents(config, deps, req, res) },
     {
@@ -40,13 +43,16 @@ export function intakeRoutes(config: HttpConfig, deps: IntakeDeps): Route[] {
   ];
 }
 
-async function postEvents(config: HttpConfig, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function postEvents(config: Pick<HttpConfig, 'maxBodyBytes'>, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const sender = await authenticate(deps, req);
   const format = bodyFormat(req.headers['content-type']);
+  // While intake is paused or the WAL over budget a request costs no validation (and is checked again at the commit).
+  deps.ingest.admit();
   const body = await readBody(req, config.maxBodyBytes);
-  const items = parseEvents(body, format, { maxEvents: config.maxEventsPerRequest, maxDepth: config.maxJsonDepth });
-  sender?.limits?.takeEvents(items.length);
-  const results = await deps.ingest.submit(items, sender ? { sender } : {});
+  const receivedAt = performance.now();
+  const prepared = await deps.pool.prepare({ body, format, ...(sender ? { sender: { name: sender.name, sources: sender.sources } } : {}) });
+  sender?.limits?.takeEvents(prepared.rejected.length);
+  const results = await deps.ingest.commitPrepared(prepared, { receivedAt, ...(sender ? { sender } : {}) });
   let accepted = 0;
   let duplicates = 0;
   for (const r of results) {

@@ -1,5 +1,5 @@
 import { GatewayError } from '../../errors.js';
-import type { Submission } from '../../pipeline/ingest.js';
+import type { Submission } from '../../pipeline/prepare-events.js';
 import { scanStrict, scanStrictElements } from '../../pipeline/strict-json.js';
 
 export type BodyFormat = 'json' | 'ndjson';

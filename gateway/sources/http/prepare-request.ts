@@ -1,0 +1,79 @@
+import type { Sender } from '../../auth/sender-registry.js';
+import { GatewayError, type ErrorCode, type FieldError } from '../../errors.js';
+import { BulkheadsConfigSchema, countByClass, type BulkheadsConfig } from '../../pipeline/bulkheads.js';
+import type { TraceIds } from '../../pipeline/enrich.js';
+import type { PreparedRequest } from '../../pipeline/ingest.js';
+import { emptyPrepared, prepareEvents } from '../../pipeline/prepare-events.js';
+import { Router, type RoutingConfig } from '../../pipeline/routing.js';
+import type { CatalogueConfig } from '../../pipeline/validate-event.js';
+import { parseEvents, type BodyFormat, type EventLimits } from './parse-events.js';
+
+/** One request's work for an intake thread: plain data (it crosses threads as a structured clone). */
+export interface PrepareTask {
+  /** The body, already strictly decoded from UTF-8 (see `readBody`). */
+  body: string;
+  format: BodyFormat;
+  /** The authenticated sender's name and sources (auth.senders), not its limits. */
+  sender?: Pick<Sender, 'name' | 'sources'>;
+}
+
+/** What every request is prepared with: the config sections it needs, as plain data (a thread's `workerData`). */
+export interface PrepareSettings {
+  catalogue: CatalogueConfig;
+  routing: RoutingConfig;
+  bulkheads: BulkheadsConfig;
+  limits: EventLimits;
+  /** The producer's `message.max.bytes` (see `recordTooLarge`). */
+  maxRecordBytes?: number;
+}
+
+/** A request-level refusal as data: a GatewayError's code, message and field errors. */
+export interface PrepareRefusal {
+  code: ErrorCode;
+  message: string;
+  details: readonly FieldError[];
+}
+
+export type PrepareResult = { ok: true; prepared: PreparedRequest } | { ok: false; refusal: PrepareRefusal };
+
+/** Settings made ready for many requests (the router built once). */
+export interface RequestPreparer {
+  prepare(task: PrepareTask, now: number, traceIds: TraceIds): PrepareResult;
+}
+
+/**
+ * Pure but for what it is given: decodes a request's events (`parseEvents`), counts them per
+ * bulkhead class, and validates, enriches and routes each (`prepareEvents`). A request refused
+ * whole (`malformed_json`, `empty_batch`, `too_many_events`) comes back as a refusal, not a throw,
+ * so it survives the thread boundary with its code.
+ */
+export function requestPreparer(settings: PrepareSettings): RequestPreparer {
+  const router = new Router(settings.routing);
+  const bulkheads = BulkheadsConfigSchema.parse(settings.bulkheads);
+  return {
+    prepare(task, now, traceIds) {
+      let inputs;
+      try {
+        inputs = parseEvents(task.body, task.format, settings.limits);
+      } catch (err) {
+        if (err instanceof GatewayError) return { ok: false, refusal: { code: err.code, message: err.message, details: err.details } };
+        throw err;
+      }
+      const classes = countByClass(inputs, (e) => router.route(e), bulkheads);
+      const ctx = {
+        catalogue: settings.catalogue,
+        router,
+        now,
+        traceIds,
+        ...(settings.maxRecordBytes === undefined ? {} : { maxRecordBytes: settings.maxRecordBytes }),
+        ...(task.sender ? { sender: task.sender } : {}),
+      };
+      return { ok: true, prepared: { ...prepareEvents(inputs, ctx, emptyPrepared(inputs.length)), classes } };
+    },
+  };
+}
+
+/** The refusal as the GatewayError it was. */
+export function refusalError(r: PrepareRefusal): GatewayError {
+  return new GatewayError(r.code, r.message, { details: r.details });
+}

@@ -1,0 +1,79 @@
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import { stopOnce, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
+import { workerFile } from '../../lifecycle/worker-file.js';
+import { randomTraceIds } from '../../pipeline/enrich.js';
+import type { PreparedRequest } from '../../pipeline/ingest.js';
+import type { HttpConfig } from './http-config.js';
+import { refusalError, requestPreparer, type PrepareResult, type PrepareSettings, type PrepareTask } from './prepare-request.js';
+
+type Lane = 'small' | 'large';
+
+/**
+ * Where HTTP requests are parsed, validated, enriched and routed: on worker threads (piscina), so
+ * the event loop keeps only I/O, the WAL commit and forwarding. Two lanes: bodies over
+ * `http.largeRequestBytes` go to a thread of their own, so a flood of large batches never queues
+ * ahead of small requests (the bulkheads then bound each class at the commit). With
+ * `http.workerThreads` 0 the work runs on the event loop (the measured alternative; bench/README.md).
+ */
+export class RequestPool {
+  readonly name = 'intakeThreads';
+  private readonly lanes: Partial<Record<Lane, Piscina<PrepareTask, PrepareResult>>> = {};
+  private readonly inline: ReturnType<typeof requestPreparer> | undefined;
+  private readonly running: Record<Lane, number> = { small: 0, large: 0 };
+  private prepared = 0;
+  readonly stop: (deadline: number) => Promise<StopOutcome>;
+
+  constructor(
+    private readonly config: Pick<HttpConfig, 'workerThreads' | 'largeRequestBytes'>,
+    deps: { settings: PrepareSettings; log: Logger },
+  ) {
+    const threads = config.workerThreads;
+    if (threads === 0) this.inline = requestPreparer(deps.settings);
+    else {
+      const lane = (n: number) =>
+        new Piscina<PrepareTask, PrepareResult>({ filename: workerFile('prepare-request'), minThreads: n, maxThreads: n, idleTimeout: Number.POSITIVE_INFINITY, workerData: deps.settings });
+      // One thread: both lanes share it. More: one for large requests, the rest for small ones.
+      this.lanes.small = lane(threads === 1 ? 1 : threads - 1);
+      this.lanes.large = threads === 1 ? this.lanes.small : lane(1);
+    }
+    this.stop = stopOnce(() => this.close(), (err) => deps.log.error({ err }, 'intake threads failed to stop'));
+  }
+
+  start(): void {}
+
+  /**
+   * Parses and validates one request's events (see `requestPreparer`). Rejects with the request's
+   * GatewayError (`malformed_json`, `empty_batch`, `too_many_events`); per-event problems are in
+   * the result's `rejected`.
+   */
+  async prepare(task: PrepareTask): Promise<PreparedRequest> {
+    const lane: Lane = task.body.length > this.config.largeRequestBytes ? 'large' : 'small';
+    this.running[lane]++;
+    try {
+      const pool = this.lanes[lane];
+      const result = pool ? await pool.run(task) : this.inline!.prepare(task, Date.now(), randomTraceIds);
+      if (!result.ok) throw refusalError(result.refusal);
+      this.prepared++;
+      return result.prepared;
+    } finally {
+      this.running[lane]--;
+    }
+  }
+
+  health(): ComponentHealth {
+    return {
+      workerThreads: this.config.workerThreads,
+      // Requests being prepared or waiting for a thread, per lane.
+      requests: { ...this.running },
+      preparedRequests: this.prepared,
+    };
+  }
+
+  /** Called after the HTTP listener has stopped: nothing is waiting for a thread any more. */
+  private async close(): Promise<StopOutcome> {
+    const pools = new Set(Object.values(this.lanes));
+    await Promise.all([...pools].map((p) => p.destroy()));
+    return 'clean';
+  }
+}

@@ -1,0 +1,13 @@
+import { workerData } from 'piscina';
+import { randomTraceIds } from '../gateway/pipeline/enrich.js';
+import { requestPreparer, type PrepareResult, type PrepareSettings, type PrepareTask } from '../gateway/sources/http/prepare-request.js';
+
+const preparer = requestPreparer(workerData as PrepareSettings);
+
+/**
+ * Piscina worker entry: one HTTP request's events parsed, validated, enriched and routed off the
+ * event loop. The records come back as one structured clone; the commit happens on the main thread.
+ */
+export default function prepare(task: PrepareTask): PrepareResult {
+  return preparer.prepare(task, Date.now(), randomTraceIds);
+}
