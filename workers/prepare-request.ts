@@ -5,9 +5,11 @@ import { requestPreparer, type PrepareResult, type PrepareSettings, type Prepare
 const preparer = requestPreparer(workerData as PrepareSettings);
 
 /**
- * Piscina worker entry: one HTTP request's events parsed, validated, enriched and routed off the
- * event loop. The records come back as one structured clone; the commit happens on the main thread.
+ * Piscina worker entry: the HTTP requests that arrived in one turn of the event loop, each parsed,
+ * validated, enriched and routed off the event loop. The records come back as one structured clone;
+ * the commit happens on the main thread.
  */
-export default function prepare(task: PrepareTask): PrepareResult {
-  return preparer.prepare(task, Date.now(), randomTraceIds);
+export default function prepare(tasks: PrepareTask[]): PrepareResult[] {
+  const now = Date.now();
+  return tasks.map((t) => preparer.prepare(t, now, randomTraceIds));
 }

@@ -20,7 +20,7 @@ export interface DeliveryObserver {
 
 /** The ingest path as the intake sources call it. */
 /** What a source calls to submit events (Ingest, or Ingest observed by these metrics). */
-export type Submit = Pick<Ingest, 'admit' | 'submit' | 'commitPrepared'>;
+export type Submit = Pick<Ingest, 'submit' | 'commitPrepared'>;
 
 /**
  * The gateway's Prometheus metrics (prom-client, its own registry: no global default registry).
@@ -91,7 +91,6 @@ export class GatewayMetrics {
       return outcomes;
     };
     return {
-      admit: () => ingest.admit(),
       submit: (inputs, options) => observe(inputs.length, (i) => typeOf(inputs[i]!.value), options, () => ingest.submit(inputs, options)),
       commitPrepared: (prepared, options) => {
         const types = new Array<string>(prepared.rejected.length);

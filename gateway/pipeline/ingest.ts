@@ -61,7 +61,7 @@ export class Ingest {
    * Backpressure, once per request: throws GatewayError `intake_paused`, `wal_budget_exceeded`,
    * `disk_space_low` while intake is paused or the WAL is over budget; a request admitted is taken whole.
    */
-  admit(): void {
+  private admit(): void {
     this.deps.gate?.admit();
     this.deps.budget?.admit();
   }
@@ -77,9 +77,10 @@ export class Ingest {
     // Admission before validation: while intake is paused a request costs no validation and changes nothing.
     this.admit();
     const { bulkheads } = this.deps;
-    const ticket = bulkheads?.enter(countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config));
+    const classes = bulkheads && countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config);
+    const ticket = classes && bulkheads.enter(classes);
     try {
-      return await this.commit(await this.validate(inputs, options.sender), options);
+      return await this.commit(await this.validate(inputs, options.sender), options, (classes?.critical ?? 0) > 0);
     } finally {
       ticket?.leave();
     }
@@ -93,7 +94,7 @@ export class Ingest {
     this.admit();
     const ticket = this.deps.bulkheads?.enter(prepared.classes);
     try {
-      return await this.commit(prepared, options);
+      return await this.commit(prepared, options, prepared.classes.critical > 0);
     } finally {
       ticket?.leave();
     }
@@ -118,7 +119,8 @@ export class Ingest {
     return out;
   }
 
-  private async commit(prepared: PreparedEvents, { alongside }: SubmitOptions): Promise<Outcome[]> {
+  /** `urgent`: the request holds critical events (see `GroupCommit.append`). */
+  private async commit(prepared: PreparedEvents, { alongside }: SubmitOptions, urgent: boolean): Promise<Outcome[]> {
     const { records, at } = prepared;
     const outcomes: Outcome[] = prepared.rejected.slice() as Outcome[];
     if (records.length > 0 || alongside) {
@@ -131,7 +133,7 @@ export class Ingest {
       };
       let stored;
       try {
-        stored = await this.deps.commit.append(records, alongside && ((s) => (fill(s), alongside(outcomes))));
+        stored = await this.deps.commit.append(records, alongside && ((s) => (fill(s), alongside(outcomes))), urgent);
       } catch (err) {
         throw this.deps.budget ? this.deps.budget.commitFailed(err) : err;
       }

@@ -4,6 +4,7 @@ import type { Wal } from './wal.js';
 
 interface Pending {
   records: readonly WalRecord[];
+  urgent: boolean;
   alongside: ((outcomes: AppendOutcome[]) => void) | undefined;
   resolve: (outcomes: AppendOutcome[]) => void;
   reject: (err: unknown) => void;
@@ -28,11 +29,13 @@ export class GroupCommit {
 
   /**
    * Appends `records` in the next group's transaction. `alongside` runs inside that transaction with
-   * these records' outcomes (see `Wal.appendBatch`); if it throws, the whole group fails.
+   * these records' outcomes (see `Wal.appendBatch`); if it throws, the whole group fails. `urgent`
+   * appends (critical events) are committed in a transaction of their own ahead of the others
+   * queued in the same turn, so a critical ack never waits for a large bulk commit's fsync.
    */
-  append(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void): Promise<AppendOutcome[]> {
+  append(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void, urgent = false): Promise<AppendOutcome[]> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ records, alongside, resolve, reject });
+      this.queue.push({ records, urgent, alongside, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush());
@@ -59,9 +62,16 @@ export class GroupCommit {
 
   private flush(): void {
     this.scheduled = false;
-    const group = this.queue;
+    const queued = this.queue;
     this.queue = [];
-    if (group.length === 0) return;
+    if (queued.length === 0) return;
+    const urgent = queued.filter((p) => p.urgent);
+    if (urgent.length === 0 || urgent.length === queued.length) return this.commit(queued);
+    this.commit(urgent);
+    this.commit(queued.filter((p) => !p.urgent));
+  }
+
+  private commit(group: Pending[]): void {
     const all: WalRecord[] = [];
     for (const p of group) for (const r of p.records) all.push(r);
     let outcomes: AppendOutcome[];

@@ -10,13 +10,14 @@ import { realBroker } from '../support/real-broker.js';
 const EVENTS = 200_000;
 const KILLS = 10;
 
-it('gateway SIGKILLed 10 times during 200,000 events: every acknowledged event is in Kafka exactly once, in per-key order', async () => {
+it('gateway SIGKILLed 10 times during 200,000 events, each time with requests on its intake threads and records in flight to Kafka: every acknowledged event is in Kafka exactly once, in per-key order', async () => {
   const topic = `fault-gateway-crash-${Date.now()}`;
   const port = await freePort();
   const env = faultGatewayEnv(port, tempDir(), topic);
   let gateway = await GatewayProcess.start(env);
   // Each life counts its own read-backs from zero: add up what each reported last.
   const readBack = { readBacks: 0, recovered: 0 };
+  const busyAtKill: Array<{ intake: number; inFlight: number }> = [];
   const tally = async () => {
     const { forwarder } = await gateway.ready();
     readBack.readBacks += forwarder.readBacks;
@@ -27,9 +28,16 @@ it('gateway SIGKILLed 10 times during 200,000 events: every acknowledged event i
   try {
     for (let k = 0; k < KILLS; k++) {
       const before = load.result.acknowledged;
-      // Kill while events flow both in (requests) and out (deliveries not yet recorded).
       await gateway.waitFor(`events acknowledged by life ${k + 1}`, () => load.result.acknowledged >= before + 4000, { timeoutMs: 60_000 });
       await tally();
+      // Kill while both threads of work are busy: requests on the intake threads (parsing and
+      // validating) and records in flight to Kafka (deliveries not yet recorded).
+      const busy = await gateway.waitFor(`life ${k + 1}: intake threads and forwarder busy at once`, async () => {
+        const r = (await gateway.ready()) as unknown as { intakeThreads: { requests: { small: number; large: number } }; forwarder: { inFlight: number } };
+        const intake = r.intakeThreads.requests.small + r.intakeThreads.requests.large;
+        return intake > 0 && r.forwarder.inFlight > 0 ? { intake, inFlight: r.forwarder.inFlight } : undefined;
+      }, { timeoutMs: 60_000, everyMs: 5 });
+      busyAtKill.push(busy);
       const exit = await gateway.kill('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL');
       gateway = await GatewayProcess.start(env);
@@ -47,6 +55,7 @@ it('gateway SIGKILLed 10 times during 200,000 events: every acknowledged event i
       refusedConnections: result.responses.network ?? 0,
       readBacks: readBack.readBacks,
       foundInKafkaAtRestart: readBack.recovered,
+      busyAtKill,
     });
     assert.equal(result.acknowledged, EVENTS);
     // The crashes did leave deliveries unrecorded, and the restarts found them instead of re-sending.

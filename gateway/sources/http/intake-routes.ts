@@ -11,7 +11,7 @@ import { sendJson } from './respond.js';
 import type { Route } from './router.js';
 
 export interface IntakeDeps {
-  ingest: Pick<Ingest, 'admit' | 'commitPrepared'>;
+  ingest: Pick<Ingest, 'commitPrepared'>;
   /** Where a body's events are parsed and validated (worker threads). */
   pool: Pick<RequestPool, 'prepare'>;
   /** Where an event stands, or undefined when the WAL no longer holds it. */
@@ -46,8 +46,6 @@ export function intakeRoutes(config: Pick<HttpConfig, 'maxBodyBytes'>, deps: Int
 async function postEvents(config: Pick<HttpConfig, 'maxBodyBytes'>, deps: IntakeDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const sender = await authenticate(deps, req);
   const format = bodyFormat(req.headers['content-type']);
-  // While intake is paused or the WAL over budget a request costs no validation (and is checked again at the commit).
-  deps.ingest.admit();
   const body = await readBody(req, config.maxBodyBytes);
   const receivedAt = performance.now();
   const prepared = await deps.pool.prepare({ body, format, ...(sender ? { sender: { name: sender.name, sources: sender.sources } } : {}) });

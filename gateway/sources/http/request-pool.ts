@@ -9,6 +9,15 @@ import { refusalError, requestPreparer, type PrepareResult, type PrepareSettings
 
 type Lane = 'small' | 'large';
 
+interface Waiting {
+  task: PrepareTask;
+  resolve: (r: PrepareResult) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Body characters one hand-over carries at most (about 1 MiB): larger turns are split. */
+const MAX_BATCH_CHARS = 1 << 20;
+
 /**
  * Where HTTP requests are parsed, validated, enriched and routed: on worker threads (piscina), so
  * the event loop keeps only I/O, the WAL commit and forwarding. Two lanes: bodies over
@@ -18,7 +27,9 @@ type Lane = 'small' | 'large';
  */
 export class RequestPool {
   readonly name = 'intakeThreads';
-  private readonly lanes: Partial<Record<Lane, Piscina<PrepareTask, PrepareResult>>> = {};
+  private readonly lanes: Partial<Record<Lane, Piscina<PrepareTask[], PrepareResult[]>>> = {};
+  /** Requests of this turn, per lane, handed over together at its end (one task costs ~40 us of CPU). */
+  private readonly waiting: Record<Lane, Waiting[]> = { small: [], large: [] };
   private readonly inline: ReturnType<typeof requestPreparer> | undefined;
   private readonly running: Record<Lane, number> = { small: 0, large: 0 };
   private prepared = 0;
@@ -32,7 +43,7 @@ export class RequestPool {
     if (threads === 0) this.inline = requestPreparer(deps.settings);
     else {
       const lane = (n: number) =>
-        new Piscina<PrepareTask, PrepareResult>({ filename: workerFile('prepare-request'), minThreads: n, maxThreads: n, idleTimeout: Number.POSITIVE_INFINITY, workerData: deps.settings });
+        new Piscina<PrepareTask[], PrepareResult[]>({ filename: workerFile('prepare-request'), minThreads: n, maxThreads: n, idleTimeout: Number.POSITIVE_INFINITY, workerData: deps.settings });
       // One thread: both lanes share it. More: one for large requests, the rest for small ones.
       this.lanes.small = lane(threads === 1 ? 1 : threads - 1);
       this.lanes.large = threads === 1 ? this.lanes.small : lane(1);
@@ -51,13 +62,37 @@ export class RequestPool {
     const lane: Lane = task.body.length > this.config.largeRequestBytes ? 'large' : 'small';
     this.running[lane]++;
     try {
-      const pool = this.lanes[lane];
-      const result = pool ? await pool.run(task) : this.inline!.prepare(task, Date.now(), randomTraceIds);
+      const result = this.inline ? this.inline.prepare(task, Date.now(), randomTraceIds) : await this.handOver(lane, task);
       if (!result.ok) throw refusalError(result.refusal);
       this.prepared++;
       return result.prepared;
     } finally {
       this.running[lane]--;
+    }
+  }
+
+  /** Queues `task` for its lane's next hand-over: every request of this turn in one piscina task. */
+  private handOver(lane: Lane, task: PrepareTask): Promise<PrepareResult> {
+    return new Promise((resolve, reject) => {
+      const waiting = this.waiting[lane];
+      waiting.push({ task, resolve, reject });
+      if (waiting.length === 1) setImmediate(() => this.flush(lane));
+    });
+  }
+
+  private flush(lane: Lane): void {
+    const all = this.waiting[lane];
+    this.waiting[lane] = [];
+    for (let from = 0; from < all.length; ) {
+      let to = from;
+      let chars = 0;
+      while (to < all.length && (to === from || chars + all[to]!.task.body.length <= MAX_BATCH_CHARS)) chars += all[to++]!.task.body.length;
+      const batch = all.slice(from, to);
+      this.lanes[lane]!.run(batch.map((w) => w.task)).then(
+        (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+        (err: unknown) => batch.forEach((w) => w.reject(err)),
+      );
+      from = to;
     }
   }
 
