@@ -1,8 +1,12 @@
 import { workerData } from 'piscina';
+import { niceThisThread } from '../gateway/lifecycle/thread-priority.js';
 import { randomTraceIds } from '../gateway/pipeline/enrich.js';
 import { requestPreparer, type PrepareResult, type PrepareSettings, type PrepareTask } from '../gateway/sources/http/prepare-request.js';
 
-const preparer = requestPreparer(workerData as PrepareSettings);
+const settings = workerData as PrepareSettings & { nice?: number };
+const preparer = requestPreparer(settings);
+// The large-request lane yields the CPU to the event loop and the small-request lane (see RequestPool).
+if (settings.nice !== undefined) niceThisThread(settings.nice);
 
 /**
  * Piscina worker entry: the HTTP requests that arrived in one turn of the event loop, each parsed,

@@ -64,3 +64,9 @@ it('a request refused whole comes back as its GatewayError with code and path, f
   await assert.rejects(threads.prepare({ body: '{"eventId":', format: 'json' }), (err) => hasCode(err, 'malformed_json') && err.details[0]?.path === '$');
   await assert.rejects(threads.prepare({ body: '\n\n', format: 'ndjson' }), (err) => hasCode(err, 'empty_batch'));
 });
+
+it('start() runs the catalogue samples through every lane and the inline path before the listener opens', async () => {
+  await threads.start();
+  await inline.start();
+  assert.deepEqual(threads.health().requests, { small: 0, large: 0 });
+});

@@ -5,6 +5,7 @@ import { workerFile } from '../../lifecycle/worker-file.js';
 import { randomTraceIds } from '../../pipeline/enrich.js';
 import type { PreparedRequest } from '../../pipeline/ingest.js';
 import type { HttpConfig } from './http-config.js';
+import { warmUpBody } from './warm-up.js';
 import { refusalError, requestPreparer, type PrepareResult, type PrepareSettings, type PrepareTask } from './prepare-request.js';
 
 type Lane = 'small' | 'large';
@@ -17,6 +18,10 @@ interface Waiting {
 
 /** Body characters one hand-over carries at most (about 1 MiB): larger turns are split. */
 const MAX_BATCH_CHARS = 1 << 20;
+/** Sample events each lane validates before the listener opens (see start). */
+const WARM_UP_EVENTS = 2_000;
+/** The large-request thread's nice value (Linux): it gets the CPU after the event loop and the small requests' thread. */
+const LARGE_LANE_NICE = 19;
 
 /**
  * Where HTTP requests are parsed, validated, enriched and routed: on worker threads (piscina), so
@@ -31,27 +36,40 @@ export class RequestPool {
   /** Requests of this turn, per lane, handed over together at its end (one task costs ~40 us of CPU). */
   private readonly waiting: Record<Lane, Waiting[]> = { small: [], large: [] };
   private readonly inline: ReturnType<typeof requestPreparer> | undefined;
+  private readonly settings: PrepareSettings;
   private readonly running: Record<Lane, number> = { small: 0, large: 0 };
   private prepared = 0;
+
   readonly stop: (deadline: number) => Promise<StopOutcome>;
 
   constructor(
     private readonly config: Pick<HttpConfig, 'workerThreads' | 'largeRequestBytes'>,
     deps: { settings: PrepareSettings; log: Logger },
   ) {
+    this.settings = deps.settings;
     const threads = config.workerThreads;
     if (threads === 0) this.inline = requestPreparer(deps.settings);
     else {
-      const lane = (n: number) =>
-        new Piscina<PrepareTask[], PrepareResult[]>({ filename: workerFile('prepare-request'), minThreads: n, maxThreads: n, idleTimeout: Number.POSITIVE_INFINITY, workerData: deps.settings });
+      const lane = (n: number, nice?: number) =>
+        new Piscina<PrepareTask[], PrepareResult[]>({ filename: workerFile('prepare-request'), minThreads: n, maxThreads: n, idleTimeout: Number.POSITIVE_INFINITY, workerData: { ...deps.settings, nice } });
       // One thread: both lanes share it. More: one for large requests, the rest for small ones.
       this.lanes.small = lane(threads === 1 ? 1 : threads - 1);
-      this.lanes.large = threads === 1 ? this.lanes.small : lane(1);
+      this.lanes.large = threads === 1 ? this.lanes.small : lane(1, LARGE_LANE_NICE);
     }
     this.stop = stopOnce(() => this.close(), (err) => deps.log.error({ err }, 'intake threads failed to stop'));
   }
 
-  start(): void {}
+  /**
+   * Runs about WARM_UP_EVENTS sample events through each lane (and the inline path) before the
+   * listener opens, so the first senders do not pay for cold validators. Resolves once done; what
+   * the configured limits refuse of the samples only warms less.
+   */
+  async start(): Promise<void> {
+    const perTask = Math.min(WARM_UP_EVENTS, this.settings.limits.maxEvents);
+    const tasks = Array.from({ length: Math.ceil(WARM_UP_EVENTS / perTask) }, (): PrepareTask => ({ body: warmUpBody(perTask), format: 'json' }));
+    if (this.inline) for (const t of tasks) await this.inline.prepareYielding(t, Date.now(), randomTraceIds, 250);
+    else await Promise.all([...new Set(Object.values(this.lanes))].map((pool) => pool.run(tasks)));
+  }
 
   /**
    * Parses and validates one request's events (see `requestPreparer`). Rejects with the request's
@@ -62,7 +80,8 @@ export class RequestPool {
     const lane: Lane = task.body.length > this.config.largeRequestBytes ? 'large' : 'small';
     this.running[lane]++;
     try {
-      const result = this.inline ? this.inline.prepare(task, Date.now(), randomTraceIds) : await this.handOver(lane, task);
+      // On the event loop a large request yields it every 250 events, so small ones are not held behind it.
+      const result = this.inline ? await this.inline.prepareYielding(task, Date.now(), randomTraceIds, 250) : await this.handOver(lane, task);
       if (!result.ok) throw refusalError(result.refusal);
       this.prepared++;
       return result.prepared;
