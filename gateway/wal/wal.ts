@@ -6,6 +6,7 @@ import { GatewayError } from '../errors.js';
 import type { ComponentHealth, StopOutcome } from '../lifecycle/component.js';
 import { BodyBytes, utf8Bytes } from './backlog-bytes.js';
 import { DeliveryCursorStore } from './delivery-cursor-store.js';
+import { RecentRows } from './recent-rows.js';
 import { ReplayLog } from './replay-log.js';
 import { isDiskFull } from './sqlite-errors.js';
 import { incrementalVacuum, usedBytes } from './sqlite-space.js';
@@ -46,11 +47,9 @@ export class Wal {
   readonly bodyBytes: BodyBytes; // appended since open, and per row: for the backlog in bytes
   private readonly db: Database;
   private lastSeqValue: number;
-  private readonly stmt: Record<
-    | 'insert' | 'readAfter' | 'readOne' | 'findById' | 'receivedAt' | 'receivedAtAtOrBefore' | 'minSeq'
-    | 'deleteRange' | 'topicsAfter' | 'eventIdAt', Statement
-  >;
+  private readonly stmt: Record<'insert' | 'readAfter' | 'readOne' | 'findById' | 'receivedAt' | 'receivedAtAtOrBefore' | 'minSeq' | 'deleteRange' | 'topicsAfter' | 'eventIdAt', Statement>;
   private readonly deliveryCursor: DeliveryCursorStore;
+  private readonly recent = new RecentRows(10_000); // what the forwarder reads next, without a query
 
   constructor(
     readonly config: WalConfig,
@@ -116,7 +115,8 @@ export class Wal {
    */
   appendBatch(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void): AppendOutcome[] {
     const now = this.now();
-    return this.atomically('append', () => {
+    const fresh: StoredEvent[] = [];
+    const outcomes = this.atomically('append', () => {
       const out: AppendOutcome[] = new Array(records.length);
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
@@ -130,6 +130,7 @@ export class Wal {
           this.lastSeqValue = seq;
           this.bodyBytes.appended += utf8Bytes(r.body);
           if (r.lifecycle) this.lifecycle.apply(r.lifecycle, seq);
+          fresh.push({ seq, eventId: r.eventId, aggregateId: r.aggregateId, topic: r.topic, receivedAt: now, body: r.body, replayOf: null, replayId: null, sender: r.sender ?? null });
           out[i] = { seq, duplicate: false };
         } else {
           out[i] = { seq: this.findEvent(r.eventId)!.seq, duplicate: true };
@@ -138,11 +139,15 @@ export class Wal {
       alongside?.(out);
       return out;
     });
+    this.recent.add(fresh); // committed: only now may the forwarder see them
+    return outcomes;
   }
 
   /** Events with seq > `afterSeq`, in seq order, at most `limit`. */
   readAfter(afterSeq: number, limit: number): StoredEvent[] {
-    return this.stmt.readAfter.all(afterSeq, limit) as StoredEvent[];
+    // Every append goes through this object: past lastSeq there is nothing (the forwarder asks often, caught up).
+    if (afterSeq >= this.lastSeqValue) return [];
+    return this.recent.after(afterSeq, limit) ?? (this.stmt.readAfter.all(afterSeq, limit) as StoredEvent[]);
   }
 
   readEvent(seq: number): StoredEvent | undefined {
@@ -158,13 +163,8 @@ export class Wal {
     return this.stmt.topicsAfter.all(afterSeq) as Array<{ topic: string; since: number }>;
   }
 
-  eventIdAt(seq: number): string | undefined {
-    return this.stmt.eventIdAt.get(seq) as string | undefined;
-  }
-
-  receivedAt(seq: number): number | undefined {
-    return this.stmt.receivedAt.get(seq) as number | undefined;
-  }
+  eventIdAt = (seq: number): string | undefined => this.stmt.eventIdAt.get(seq) as string | undefined;
+  receivedAt = (seq: number): number | undefined => this.stmt.receivedAt.get(seq) as number | undefined;
 
   /** The persisted delivery state: every seq <= cursor is delivered, and so is each seq in `ahead`. */
   loadDelivery(): { cursor: number; ahead: number[] } {
@@ -178,9 +178,7 @@ export class Wal {
   }
 
   /** The lowest seq still stored, or null when the log is empty (for retention). */
-  minSeq(): number | null {
-    return this.stmt.minSeq.get() as number | null;
-  }
+  minSeq = (): number | null => this.stmt.minSeq.get() as number | null;
 
   /** `received_at` of the last stored event at or before `seq` (for retention's binary search). */
   receivedAtAtOrBefore(seq: number): number | undefined {
@@ -189,6 +187,7 @@ export class Wal {
 
   /** Deletes the events `from..to` (inclusive, one statement); returns how many were deleted. */
   deleteRange(from: number, to: number): number {
+    this.recent.deleted(from, to);
     return this.stmt.deleteRange.run(from, to).changes;
   }
 
@@ -216,6 +215,7 @@ export class Wal {
     if (!this.deliveryCursor.finished(seq)) {
       throw new GatewayError('dead_letter_not_recorded', `dead letter ${seq} is not yet recorded as finished; retry in a moment`, { retryAfterSeconds: 1 });
     }
+    this.recent.deleted(seq, seq);
     return this.atomically('re-drive', () => {
       this.stmt.deleteRange.run(seq, seq);
       const redrivenSeq = this.lastSeqValue + 1;

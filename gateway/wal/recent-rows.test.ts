@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { tempDir } from '../../bench/temp-dir.js';
+import type { WalRecord } from './stored-event.js';
+import { Wal, WalConfigSchema } from './wal.js';
+
+const rec = (id: string, sender?: string): WalRecord => ({ eventId: id, aggregateId: `K-${id}`, topic: 't', body: `{"eventId":"${id}"}`, ...(sender ? { sender } : {}) });
+
+it('the forwarder reads from memory exactly what a query returns, through replays, prunes, re-reads and a rolled-back append', () => {
+  const path = join(tempDir('recent-rows-'), 'wal.db');
+  const wal = new Wal(WalConfigSchema.parse({ path }));
+  // A second connection has nothing in memory: every read is a query.
+  const query = (after: number, limit: number) => {
+    const other = new Wal(WalConfigSchema.parse({ path }));
+    try {
+      return other.readAfter(after, limit);
+    } finally {
+      void other.stop();
+    }
+  };
+  const same = (after: number, limit: number) => assert.deepEqual(wal.readAfter(after, limit), query(after, limit), `readAfter(${after}, ${limit})`);
+
+  wal.appendBatch([rec('a'), rec('b', 'desk-1'), rec('c')]);
+  same(0, 10);
+  same(1, 1);
+  same(2, 10);
+  same(3, 10);
+  // A replay appends outside the group commit: its row is only in the database.
+  wal.appendReplay([1], 'replay-1');
+  wal.appendBatch([rec('d'), rec('a')]);
+  for (let after = 0; after <= 5; after++) same(after, 10);
+  // A rolled-back append leaves nothing behind, in memory either.
+  assert.throws(() => wal.appendBatch([rec('e')], () => {
+    throw new Error('alongside failed');
+  }));
+  same(5, 10);
+  assert.deepEqual(wal.readAfter(5, 10), []);
+  // Pruned rows are not read from memory.
+  wal.deleteRange(1, 5);
+  for (let after = 0; after <= 5; after++) same(after, 10);
+  wal.appendBatch([rec('f')]);
+  same(0, 10);
+  same(5, 10);
+  void wal.stop();
+});
