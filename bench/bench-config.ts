@@ -66,5 +66,7 @@ export const BenchConfigSchema = z.strictObject({
   gatewayCli: z.string().optional(),
   /** Extra node flags for the gateway process, e.g. `--cpu-prof --cpu-prof-dir=prof`. */
   gatewayNodeArgs: z.array(z.string()).default([]),
+  /** Keep each gateway's log (its stdout, JSON lines) in this folder, one file per scenario. */
+  gatewayLogDir: z.string().min(1).optional(),
 });
 export type BenchConfig = z.infer<typeof BenchConfigSchema>;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { procStats, type ProcStats } from './proc-stats.js';
@@ -12,6 +12,8 @@ export interface GatewayOptions {
   args?: readonly string[];
   /** The gateway's `cli.js`; default this build's. */
   cli?: string;
+  /** Also append every stdout line (the gateway's JSON log) to this file, e.g. to read its statistics lines after a run. */
+  logFile?: string;
 }
 
 export interface Exit {
@@ -94,7 +96,11 @@ export class GatewayProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     running.add(this.child);
-    createInterface({ input: this.child.stdout! }).on('line', (line) => this.onLog(line));
+    const logFile = options.logFile;
+    createInterface({ input: this.child.stdout! }).on('line', (line) => {
+      if (logFile) appendFileSync(logFile, `${line}\n`);
+      this.onLog(line);
+    });
     createInterface({ input: this.child.stderr! }).on('line', (line) => this.stderr.push(line));
     // 'close', not 'exit': every line the child wrote has been read by then.
     this.exited = new Promise((resolve) =>

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BenchConfigSchema, QUICK } from './bench-config.js';
 import { formatTable } from './report.js';
@@ -17,6 +18,10 @@ describe('bench harness', () => {
     assert.deepEqual(c.only, ['S1', 'S2']);
     assert.equal(c.brokers, '');
     assert.deepEqual(c.gatewayEnv, { EDGE_GATEWAY_FORWARDER_WORKER_THREADS: '0' });
+    assert.equal(c.gatewayLogDir, undefined);
+    const l = parseBenchArgs(['--gateway-log', 'logs'], {});
+    assert.ok(l !== 'help');
+    assert.equal(l.gatewayLogDir, 'logs');
     const k = parseBenchArgs(['--sizes', '{"s1Events":500}'], { KAFKA_BROKERS: '127.0.0.1:1' });
     assert.ok(k !== 'help');
     assert.equal(k.brokers, '127.0.0.1:1');
@@ -33,6 +38,7 @@ describe('bench harness', () => {
       walDir: out,
       sizes: { l1Rows: 2000, l2Records: 2000, l3Requests: 400, s1Events: 1000, s2Events: 300, s3Reports: 500, s4Backlog: 2000, s5DurationMs: 500, p1Events: 1000, p2Events: 200 },
       http: { batchConnections: 2, singleConnections: 8 },
+      gatewayLogDir: join(out, 'logs'),
     });
     const result = await runSuite(config, { log: () => {} });
     const json = JSON.parse(readFileSync(writeResult(result, out), 'utf8'));
@@ -61,6 +67,14 @@ describe('bench harness', () => {
       assert.equal(s.failedRequests, 0);
     }
     assert.equal(json.scenarios.S4.events, 2000);
+    // --gateway-log: each gateway's JSON log lines, one file per scenario (S4's intake gateway apart).
+    const logs = readdirSync(join(out, 'logs'));
+    for (const id of ['S1', 'S2', 'S3', 'S4-intake', 'S4', 'S5']) {
+      const file = logs.find((f) => f.endsWith(`-${id}.ndjson`));
+      assert.ok(file, `${id}'s gateway log in ${logs.join(', ')}`);
+      const lines = readFileSync(join(out, 'logs', file), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { port?: number });
+      assert.ok(lines.some((l) => typeof l.port === 'number'), `${id}: the listening line`);
+    }
     positive(json.scenarios.S5.bareHttpAckLatencyMs.p99, 'S5 latency floor');
     const table = formatTable(result);
     for (const row of ['L1', 'L2', 'L3', 'L4', 'S1', 'S2', 'S3', 'S4', 'S5']) assert.match(table, new RegExp(`^${row} `, 'm'));

@@ -23,6 +23,7 @@ table and writes JSON to <out>/<timestamp>.json. Needs the build (npm run build)
   --gateway-env K=V       extra EDGE_GATEWAY_* setting for every gateway (repeatable)
   --gateway-node-arg ARG  extra node flag for the gateway, e.g. --cpu-prof (repeatable)
   --gateway-cli FILE      measure another build's cli.js (default: this build's)
+  --gateway-log DIR       keep each gateway's log (JSON lines) in DIR/<run>-<scenario>.ndjson
   --json                  print the JSON after the table`;
 
 /** Pure: command-line arguments to a validated bench configuration. */
@@ -40,6 +41,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'gateway-env': { type: 'string', multiple: true },
       'gateway-node-arg': { type: 'string', multiple: true },
       'gateway-cli': { type: 'string' },
+      'gateway-log': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -58,6 +60,7 @@ export function parseBenchArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     gatewayEnv: Object.fromEntries((values['gateway-env'] ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
     gatewayNodeArgs: values['gateway-node-arg'],
     gatewayCli: values['gateway-cli'],
+    gatewayLogDir: values['gateway-log'],
   });
 }
 

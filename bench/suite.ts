@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { bareHttpBaseline } from './baselines/bare-http.js';
 import { bareProducer } from './baselines/bare-producer.js';
 import { bareTcpEcho } from './baselines/bare-tcp-echo.js';
@@ -26,6 +29,10 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
   const ctx: ScenarioContext = { config, runId: `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`, log: deps.log };
   const has = (s: Step) => config.only.includes(s);
   const { sizes, http } = config;
+  if (config.gatewayLogDir) {
+    mkdirSync(config.gatewayLogDir, { recursive: true });
+    deps.log(`logs of this run's gateways (and L2's statistics): ${config.gatewayLogDir}/${ctx.runId}-*.ndjson`);
+  }
   const result: BenchResult = {
     machine: { ...describeMachine(config.walDir), startedAt, finishedAt: '', loadAvgAtEnd: 0 },
     settings: {
@@ -115,7 +122,11 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
   }
   if (has('L2')) {
     result.baselines.L2 = await step('L2 bare Kafka producer', () =>
-      bareProducer({ brokers: config.brokers, topic: `bench-${ctx.runId}-L2`, records: sizes.l2Records }),
+      bareProducer({
+        brokers: config.brokers, topic: `bench-${ctx.runId}-L2`, records: sizes.l2Records,
+        ...gatewayProducerSettings(config.gatewayEnv),
+        ...(config.gatewayLogDir ? { statisticsFile: join(config.gatewayLogDir, `${ctx.runId}-L2.ndjson`) } : {}),
+      }),
     );
   }
   if (has('S4')) {
@@ -139,4 +150,13 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
   result.machine.finishedAt = new Date().toISOString();
   result.machine.loadAvgAtEnd = round(loadavg()[0]!);
   return result;
+}
+
+/**
+ * The gateway's `kafka.producer` pass-through when the run sets it (`--gateway-env
+ * EDGE_GATEWAY_KAFKA_PRODUCER=...`, YAML as the gateway reads it), for L2 to use the same settings.
+ */
+function gatewayProducerSettings(env: Record<string, string>): { producer?: Record<string, string | number | boolean> } {
+  const text = env.EDGE_GATEWAY_KAFKA_PRODUCER;
+  return text === undefined ? {} : { producer: parseYaml(text) as Record<string, string | number | boolean> };
 }

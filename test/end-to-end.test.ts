@@ -24,7 +24,12 @@ describe('end to end on the embedded bus', () => {
     // Content-based routing: interest-rate trades go to their own topic, with priority class critical.
     const dir = tempDir();
     const config = join(dir, 'edge-gateway.yaml');
-    writeFileSync(config, 'routing:\n  rules:\n    - { name: rates, match: { payload: { assetClass: [IR] } }, topic: trade-rates, priority: critical }\n');
+    // And librdkafka's statistics every 200 ms (off unless kafka.producer sets the interval).
+    writeFileSync(
+      config,
+      'routing:\n  rules:\n    - { name: rates, match: { payload: { assetClass: [IR] } }, topic: trade-rates, priority: critical }\n' +
+        'kafka:\n  producer:\n    statistics.interval.ms: 200\n',
+    );
     gw = await GatewayProcess.start(
       { EDGE_GATEWAY_WAL_PATH: join(dir, 'wal.db'), EDGE_GATEWAY_GATEWAY_ID: 'edge-e2e' },
       { args: ['--config', config] },
@@ -164,5 +169,21 @@ describe('end to end on the embedded bus', () => {
     const unknown = await fetch(`${gw.url}/v1/events/no-such-event`);
     assert.equal(unknown.status, 404);
     assert.equal(((await unknown.json()) as any).error.code, 'event_not_found');
+  });
+
+  it('logs a summary of librdkafka\'s statistics once per statistics.interval.ms', async () => {
+    type Line = { msg?: unknown; librdkafka?: any };
+    const stats = () => (gw.logs as Line[]).filter((l) => l.msg === 'kafka producer statistics (latencies in us)');
+    // Every event forwarded (the earlier tests waited for it): a later line counts them all.
+    const line = await gw.waitFor('a statistics line counting every forwarded record', () =>
+      stats().find((l) => l.librdkafka.txmsgs >= TOTAL + 100 && l.librdkafka.intervalMs !== undefined), { timeoutMs: 10_000 });
+    const s = line.librdkafka;
+    assert.ok(s.intervalMs >= 150 && s.intervalMs <= 2000, `interval ${s.intervalMs} ms, configured 200`);
+    assert.ok(s.tx > 0 && s.msg_cnt >= 0);
+    assert.ok(Object.keys(s.topics).includes('trade-rates'), `topics: ${Object.keys(s.topics).join(', ')}`);
+    const brokers = Object.values(s.brokers) as any[];
+    assert.ok(brokers.length > 0);
+    for (const b of brokers) for (const k of ['int_latency_us', 'outbuf_latency_us', 'rtt_us']) assert.deepEqual(Object.keys(b[k]), ['avg', 'p99']);
+    assert.ok(stats().length >= 2, 'one line per interval');
   });
 });

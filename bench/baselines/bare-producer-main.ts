@@ -1,6 +1,8 @@
+import { appendFileSync } from 'node:fs';
 import Kafka from 'node-rdkafka';
 import { EmbeddedBus } from '../../gateway/sinks/kafka/embedded-bus.js';
 import { KafkaConfigSchema, producerConfig } from '../../gateway/sinks/kafka/kafka-config.js';
+import { summariseStatistics, type LibrdkafkaStatistics } from '../../gateway/sinks/kafka/producer-statistics.js';
 import { benchEvent, benchKey } from '../bench-events.js';
 import { answerOnce } from '../child-entry.js';
 
@@ -9,6 +11,10 @@ export interface BareProducerRequest {
   brokers: string;
   topic: string;
   records: number;
+  /** The gateway's `kafka.producer` pass-through, so L2 keeps the gateway's producer settings. */
+  producer?: Record<string, string | number | boolean>;
+  /** Where to append the gateway's statistics summary line per `statistics.interval.ms`, if set. */
+  statisticsFile?: string;
 }
 
 /**
@@ -24,7 +30,13 @@ answerOnce<BareProducerRequest, { eventsPerSec: number }>(async (req) => {
     await bus.start();
     bootstrap = bus.bootstrap;
   }
-  const producer = new Kafka.Producer(producerConfig(KafkaConfigSchema.parse({}), bootstrap, 'bench-l2'));
+  const producer = new Kafka.Producer(producerConfig(KafkaConfigSchema.parse({ producer: req.producer ?? {} }), bootstrap, 'bench-l2'));
+  let lastStats: LibrdkafkaStatistics | undefined;
+  producer.on('event.stats', (event: { message: string }) => {
+    const stats = JSON.parse(event.message) as LibrdkafkaStatistics;
+    if (req.statisticsFile) appendFileSync(req.statisticsFile, `${JSON.stringify({ time: Date.now(), librdkafka: summariseStatistics(stats, lastStats) })}\n`);
+    lastStats = stats;
+  });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
   let reported = 0;

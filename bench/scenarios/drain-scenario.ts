@@ -16,7 +16,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
   const first = gatewayEnv(ctx, 'S4');
   const offline = await GatewayProcess.start(
     { ...first.env, EDGE_GATEWAY_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}` },
-    gatewayOptions(ctx),
+    gatewayOptions(ctx, 'S4-intake'),
   );
   try {
     const load = await runLoad({
@@ -32,7 +32,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
     await offline.kill();
   }
 
-  const gw = await GatewayProcess.start(first.env, gatewayOptions(ctx));
+  const gw = await GatewayProcess.start(first.env, gatewayOptions(ctx, 'S4'));
   try {
     const before = gw.stats();
     await gw.waitFor(`S4: the backlog of ${events} delivered`, async () => {

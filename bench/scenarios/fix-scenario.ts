@@ -25,7 +25,7 @@ export async function runFixScenario(ctx: ScenarioContext, o: { reports: number;
     EDGE_GATEWAY_FIX_LISTEN: `127.0.0.1:${port}`,
     // A long run's SendingTimes are taken when the messages are built, before the run.
     EDGE_GATEWAY_FIX_SESSIONS: JSON.stringify([{ senderCompId: 'GATEWAY', targetCompId: 'OMS1', sendingTimeToleranceS: 86_400 }]),
-  }, gatewayOptions(ctx));
+  }, gatewayOptions(ctx, 'S3'));
   let watch: DeliveryWatch | undefined;
   try {
     watch = await DeliveryWatch.start(ctx.config.brokers || gw.bootstrap, topic);

@@ -21,7 +21,7 @@ export interface HttpScenario {
  */
 export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Promise<MeasuredFigures> {
   const { env, topic, walPath } = gatewayEnv(ctx, s.id);
-  const gw = await GatewayProcess.start(env, gatewayOptions(ctx));
+  const gw = await GatewayProcess.start(env, gatewayOptions(ctx, s.id));
   let watch: DeliveryWatch | undefined;
   try {
     watch = await DeliveryWatch.start(ctx.config.brokers || gw.bootstrap, topic);

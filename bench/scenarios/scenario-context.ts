@@ -30,8 +30,14 @@ export function gatewayEnv(ctx: ScenarioContext, scenario: string, walPath?: str
   };
 }
 
-export function gatewayOptions(ctx: ScenarioContext): GatewayOptions {
-  return { nodeArgs: ctx.config.gatewayNodeArgs, ...(ctx.config.gatewayCli ? { cli: ctx.config.gatewayCli } : {}) };
+/** `scenario` names the gateway's log file (`<gatewayLogDir>/<runId>-<scenario>.ndjson`) when the run keeps logs. */
+export function gatewayOptions(ctx: ScenarioContext, scenario: string): GatewayOptions {
+  const { gatewayLogDir } = ctx.config;
+  return {
+    nodeArgs: ctx.config.gatewayNodeArgs,
+    ...(ctx.config.gatewayCli ? { cli: ctx.config.gatewayCli } : {}),
+    ...(gatewayLogDir ? { logFile: join(gatewayLogDir, `${ctx.runId}-${scenario}.ndjson`) } : {}),
+  };
 }
 
 export function perMillion(cpuBefore: number | null, cpuAfter: number | null, events: number): number | null {

@@ -2,6 +2,7 @@ import Kafka from 'node-rdkafka';
 import type { Logger } from 'pino';
 import { stopOnce, untilDeadline, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import { codeOf, dispositionOf, type Disposition } from './kafka-errors.js';
+import { summariseStatistics, type LibrdkafkaStatistics } from './producer-statistics.js';
 import { valueOf, type EncodedBatch } from './record-encoder.js';
 import { RetryBackoff } from './retry-backoff.js';
 
@@ -76,6 +77,13 @@ export class KafkaProducer {
       if (line.severity > 3) return;
       this.lastFailure = { message: line.message.replace(/^\[thrd:[^\]]*\]: /, ''), at: Date.now() };
       deps.log.warn({ librdkafka: line.fac, reason: this.lastFailure.message }, 'kafka connection failed');
+    });
+    // Only emitted when `statistics.interval.ms` is set in kafka.producer (librdkafka's default: off).
+    let lastStats: LibrdkafkaStatistics | undefined;
+    this.producer.on('event.stats', (event: { message: string }) => {
+      const stats = JSON.parse(event.message) as LibrdkafkaStatistics;
+      deps.log.info({ librdkafka: summariseStatistics(stats, lastStats) }, 'kafka producer statistics (latencies in us)');
+      lastStats = stats;
     });
     this.producer.on('event.error', (err) => {
       // node-rdkafka reports client errors with code -1; the message is what identifies them.
