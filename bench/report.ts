@@ -41,7 +41,7 @@ export interface BenchResult {
   /** `loadAvg`: the box's 1-minute load average when each measurement started. */
   baselines: {
     L1?: { eventsPerSec: number; rowBytes: number; loadAvg: number };
-    L2?: { eventsPerSec: number; loadAvg: number };
+    L2?: { eventsPerSec: number; loadAvg: number; /** All its threads, CPU seconds per million records. */ cpuSecondsPerMillion?: number };
     L3?: { requestsPerSec: number; eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
     /** S3's bytes through a bare TCP echo server with S3's window: messages/s and echo latency. */
     L4?: { eventsPerSec: number; ackLatencyMs: Percentiles; loadAvg: number };
@@ -61,7 +61,7 @@ export function formatTable(r: BenchResult): string {
   const rows: string[][] = [['', 'events/s', 'ratio', 'ack p50/p99/p99.9 ms', 'e2e p50/p99 ms', 'peak RSS MB', 'CPU s/M ev', 'loadavg']];
   const b = r.baselines;
   if (b.L1) rows.push(['L1 bare SQLite inserts', fmt(b.L1.eventsPerSec), '', '', '', '', '', String(b.L1.loadAvg)]);
-  if (b.L2) rows.push(['L2 bare Kafka producer', fmt(b.L2.eventsPerSec), '', '', '', '', '', String(b.L2.loadAvg)]);
+  if (b.L2) rows.push(['L2 bare Kafka producer', fmt(b.L2.eventsPerSec), '', '', '', '', b.L2.cpuSecondsPerMillion === undefined ? '' : String(b.L2.cpuSecondsPerMillion), String(b.L2.loadAvg)]);
   if (b.L3) rows.push(['L3 bare node:http (1 ev/req)', fmt(b.L3.eventsPerSec), '', lat(b.L3.ackLatencyMs), '', '', '', String(b.L3.loadAvg)]);
   if (b.L4) rows.push(['L4 bare TCP echo (S3 bytes)', fmt(b.L4.eventsPerSec), '', lat(b.L4.ackLatencyMs), '', '', '', String(b.L4.loadAvg)]);
   const names: Record<string, string> = {
