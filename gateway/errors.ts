@@ -79,6 +79,7 @@ export const ERROR_CODES = {
   intake_paused: 'unavailable',
   dead_letter_not_recorded: 'unavailable',
   class_queue_full: 'unavailable',
+  intake_busy: 'unavailable',
   rate_limited: 'rate_limited',
   too_many_connections: 'rate_limited',
   shutting_down: 'shutting_down',

@@ -15,5 +15,12 @@ if (settings.nice !== undefined) niceThisThread(settings.nice);
  */
 export default function prepare(tasks: PrepareTask[]): PrepareResult[] {
   const now = Date.now();
-  return tasks.map((t) => preparer.prepare(t, now, randomTraceIds));
+  return tasks.map((t) => {
+    // A fault of ours on one request fails that request alone (500), not the others of its turn.
+    try {
+      return preparer.prepare(t, now, randomTraceIds);
+    } catch (err) {
+      return { ok: false, fault: (err as Error).stack ?? String(err) };
+    }
+  });
 }

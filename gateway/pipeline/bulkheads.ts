@@ -48,9 +48,10 @@ export interface BulkheadTicket {
 }
 
 /**
- * Counts the events in each class's queue and refuses a request that would overflow one. The count
- * covers a request from before its validation to its commit, so a refused request costs its parse
- * only, and a full bulk queue also bounds how many bulk rows share a critical event's commit.
+ * Counts the events in each class's queue and refuses a request that would overflow one. For FIX
+ * the count covers a request from before its validation to its commit (a refused request costs its
+ * parse only); for HTTP from after its validation on an intake thread to its commit. A full bulk
+ * queue also bounds how many bulk rows share a critical event's commit.
  */
 export class Bulkheads {
   readonly name = 'bulkheads';

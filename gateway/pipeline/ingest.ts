@@ -74,7 +74,7 @@ export class Ingest {
    * events may only use its `source` values and carry its name.
    */
   async submit(inputs: readonly Submission[], options: SubmitOptions = {}): Promise<Outcome[]> {
-    // Admission before validation: while intake is paused a request costs no validation and changes nothing.
+    // FIX: admission before validation, so while intake is paused a request costs no validation and changes nothing.
     this.admit();
     const { bulkheads } = this.deps;
     const classes = bulkheads && countByClass(inputs, (e) => this.deps.router.route(e), bulkheads.config);

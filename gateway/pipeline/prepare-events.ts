@@ -20,11 +20,12 @@ export interface Submission {
   errors?: readonly FieldError[];
 }
 
+/** An event refused with every problem found, by JSON path and code; `eventId` when it had a usable one. */
 export type Rejected = { status: 'rejected'; eventId?: string; errors: FieldError[] };
 
 /**
  * A request's events after validation, before the WAL: plain data, so it crosses a thread
- * boundary as one structured clone (see `IntakePool`).
+ * boundary as one structured clone (see `RequestPool`).
  */
 export interface PreparedEvents {
   /** Per input, in input order: its rejection, or null when it is one of `records`. */
@@ -50,6 +51,7 @@ export interface PrepareContext {
   sender?: Pick<Sender, 'name' | 'sources'>;
 }
 
+/** Nothing prepared yet for a request of `inputs` events: every slot null, no records. */
 export function emptyPrepared(inputs: number): PreparedEvents {
   return { rejected: new Array<Rejected | null>(inputs).fill(null), records: [], at: [], types: [] };
 }

@@ -20,15 +20,17 @@ function walWithSpy() {
 }
 
 describe('group commit', () => {
-  it('commits urgent appends of a turn in a transaction of their own, ahead of the others', async () => {
+  it('commits urgent appends of a turn in a transaction of their own, and answers them before the rest is committed', async () => {
     const { wal, groups } = walWithSpy();
     const commit = new GroupCommit(wal);
+    let groupsWhenUrgentAnswered = -1;
     const [bulk, critical, more] = await Promise.all([
       commit.append([rec('b1'), rec('b2'), rec('b3')]),
-      commit.append([rec('c1')], undefined, true),
+      commit.append([rec('c1')], undefined, true).then((o) => ((groupsWhenUrgentAnswered = groups.length), o)),
       commit.append([rec('b4')]),
     ]);
     assert.deepEqual(groups, [1, 4], 'the urgent append first, alone; then the rest together');
+    assert.equal(groupsWhenUrgentAnswered, 1, "the urgent caller continues before the rest's transaction (and its fsync) starts");
     assert.deepEqual(critical, [{ seq: 1, duplicate: false }]);
     assert.deepEqual(bulk.map((o) => o.seq), [2, 3, 4]);
     assert.deepEqual(more, [{ seq: 5, duplicate: false }]);

@@ -31,7 +31,8 @@ export class GroupCommit {
    * Appends `records` in the next group's transaction. `alongside` runs inside that transaction with
    * these records' outcomes (see `Wal.appendBatch`); if it throws, the whole group fails. `urgent`
    * appends (critical events) are committed in a transaction of their own ahead of the others
-   * queued in the same turn, so a critical ack never waits for a large bulk commit's fsync.
+   * queued in the same turn, which wait for the next turn: a critical ack is answered before that
+   * turn's bulk commit and its fsync (one fsync more for such a turn).
    */
   append(records: readonly WalRecord[], alongside?: (outcomes: AppendOutcome[]) => void, urgent = false): Promise<AppendOutcome[]> {
     return new Promise((resolve, reject) => {
@@ -68,7 +69,11 @@ export class GroupCommit {
     const urgent = queued.filter((p) => p.urgent);
     if (urgent.length === 0 || urgent.length === queued.length) return this.commit(queued);
     this.commit(urgent);
-    this.commit(queued.filter((p) => !p.urgent));
+    // The rest waits for the next turn: the urgent callers' continuations (their acks) run first,
+    // rather than after the rest's fsync. Appends queued meanwhile join it, behind it.
+    this.queue = [...queued.filter((p) => !p.urgent), ...this.queue];
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private commit(group: Pending[]): void {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { it } from 'node:test';
 import { tempDir } from '../../bench/temp-dir.js';
 import type { WalRecord } from './stored-event.js';
+import { RecentRows } from './recent-rows.js';
 import { Wal, WalConfigSchema } from './wal.js';
 
 const rec = (id: string, sender?: string): WalRecord => ({ eventId: id, aggregateId: `K-${id}`, topic: 't', body: `{"eventId":"${id}"}`, ...(sender ? { sender } : {}) });
@@ -43,4 +44,21 @@ it('the forwarder reads from memory exactly what a query returns, through replay
   same(0, 10);
   same(5, 10);
   void wal.stop();
+});
+
+it('holds at most maxRows rows and maxChars body characters, the newest; pruning its oldest rows keeps the rest', () => {
+  const row = (seq: number, body = 'x'.repeat(10)) => ({ seq, eventId: `e${seq}`, aggregateId: 'k', topic: 't', receivedAt: 0, body, replayOf: null, replayId: null, sender: null });
+  const recent = new RecentRows({ maxRows: 5, maxChars: 45 });
+  recent.add([1, 2, 3].map((s) => row(s)));
+  recent.add([4, 5, 6, 7].map((s) => row(s)));
+  // 7 rows of 10 characters: the 45-character bound keeps the newest 4.
+  assert.equal(recent.after(2, 10), undefined, 'seq 3 was dropped');
+  assert.deepEqual(recent.after(3, 10)?.map((r) => r.seq), [4, 5, 6, 7]);
+  recent.add([row(8, ''), row(9, ''), row(10, ''), row(11, '')]);
+  assert.deepEqual(recent.after(6, 10)?.map((r) => r.seq), [7, 8, 9, 10, 11], 'the 5-row bound');
+  recent.deleted(1, 8);
+  assert.equal(recent.after(8, 10)?.length, 3, 'pruning its oldest rows keeps the newer ones');
+  assert.equal(recent.after(7, 10), undefined);
+  recent.deleted(10, 10);
+  assert.equal(recent.after(8, 10), undefined, 'a hole in the middle: nothing held');
 });

@@ -49,7 +49,7 @@ export class Wal {
   private lastSeqValue: number;
   private readonly stmt: Record<'insert' | 'readAfter' | 'readOne' | 'findById' | 'receivedAt' | 'receivedAtAtOrBefore' | 'minSeq' | 'deleteRange' | 'topicsAfter' | 'eventIdAt', Statement>;
   private readonly deliveryCursor: DeliveryCursorStore;
-  private readonly recent = new RecentRows(10_000); // what the forwarder reads next, without a query
+  private readonly recent = new RecentRows({ maxRows: 10_000, maxChars: 8 << 20 }); // what the forwarder reads next, without a query
 
   constructor(
     readonly config: WalConfig,

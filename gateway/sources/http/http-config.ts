@@ -24,8 +24,14 @@ export const HttpConfigSchema = z.strictObject({
    * which then holds a large request's validation (~25 us an event) between other work.
    */
   workerThreads: z.number().int().min(0).max(64).default(2),
-  /** Bodies over this size (bytes, as decoded) are validated on the large-request thread. */
+  /** Bodies over this size (characters of the decoded body: bytes for ASCII) are validated on the large-request thread. */
   largeRequestBytes: z.number().int().positive().default(256 * 1024),
+  /**
+   * Per lane, body characters (bytes for ASCII) of the requests waiting for or on an intake thread,
+   * at most: a request that would pass it is answered 503 `intake_busy` with `Retry-After: 1`,
+   * unless its lane holds nothing (a request alone larger is taken).
+   */
+  maxQueuedBodyBytes: z.number().int().positive().default(64 * 1024 * 1024),
   /** Unset: plain HTTP (loopback only, unless auth.senders). Set: HTTPS, TLS 1.2+ (see tls-config.ts). */
   tls: TlsConfigSchema.optional(),
 }).refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {

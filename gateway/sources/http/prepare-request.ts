@@ -34,7 +34,8 @@ export interface PrepareRefusal {
   details: readonly FieldError[];
 }
 
-export type PrepareResult = { ok: true; prepared: PreparedRequest } | { ok: false; refusal: PrepareRefusal };
+/** The request prepared, or refused whole (its GatewayError as data), or a fault of the gateway's own (`fault`: the error's text, for the log). */
+export type PrepareResult = { ok: true; prepared: PreparedRequest } | { ok: false; refusal: PrepareRefusal } | { ok: false; fault: string };
 
 /** Settings made ready for many requests (the router built once). */
 export interface RequestPreparer {

@@ -18,8 +18,8 @@ const settings = {
   maxRecordBytes: 1_000_000,
 };
 const log = pino({ level: 'silent' });
-const threads = new RequestPool({ workerThreads: 2, largeRequestBytes: 4096 }, { settings, log });
-const inline = new RequestPool({ workerThreads: 0, largeRequestBytes: 4096 }, { settings, log });
+const threads = new RequestPool({ workerThreads: 2, largeRequestBytes: 4096, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
+const inline = new RequestPool({ workerThreads: 0, largeRequestBytes: 4096, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
 after(() => Promise.all([threads.stop(Date.now() + 5000), inline.stop(Date.now() + 5000)]));
 
 // Both trace ids given, so enrichment adds nothing and the two preparations can be compared whole.
@@ -69,4 +69,23 @@ it('start() runs the catalogue samples through every lane and the inline path be
   await threads.start();
   await inline.start();
   assert.deepEqual(threads.health().requests, { small: 0, large: 0 });
+});
+
+it('a lane holding http.maxQueuedBodyBytes answers 503 intake_busy with Retry-After; a lone request larger than the bound is taken', async () => {
+  const pool = new RequestPool({ workerThreads: 1, largeRequestBytes: 1 << 20, maxQueuedBodyBytes: 1_000 }, { settings, log });
+  try {
+    const body = JSON.stringify(event('q-1'));
+    assert.ok(body.length > 500 && body.length < 1_000, `a body of ${body.length} characters`);
+    const [first, second] = await Promise.allSettled([pool.prepare({ body, format: 'json' }), pool.prepare({ body, format: 'json' })]);
+    assert.equal(first.status, 'fulfilled');
+    assert.ok(second.status === 'rejected' && hasCode(second.reason, 'intake_busy') && second.reason.retryAfterSeconds === 1, String((second as PromiseRejectedResult).reason));
+    assert.equal(pool.health().busyRefusals, 1);
+    // Alone, even a body over the bound is taken.
+    const big = JSON.stringify([event('q-2'), event('q-3')]);
+    assert.ok(big.length > 1_000);
+    assert.equal((await pool.prepare({ body: big, format: 'json' })).records.length, 2);
+    assert.deepEqual(pool.health().queuedBodyBytes, { small: 0, large: 0 });
+  } finally {
+    await pool.stop(Date.now() + 5000);
+  }
 });

@@ -1,5 +1,6 @@
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
+import { GatewayError } from '../../errors.js';
 import { stopOnce, type ComponentHealth, type StopOutcome } from '../../lifecycle/component.js';
 import { workerFile } from '../../lifecycle/worker-file.js';
 import { randomTraceIds } from '../../pipeline/enrich.js';
@@ -38,12 +39,15 @@ export class RequestPool {
   private readonly inline: ReturnType<typeof requestPreparer> | undefined;
   private readonly settings: PrepareSettings;
   private readonly running: Record<Lane, number> = { small: 0, large: 0 };
+  /** Body characters of the requests waiting for or on a thread, per lane (see `http.maxQueuedBodyBytes`). */
+  private readonly queuedChars: Record<Lane, number> = { small: 0, large: 0 };
+  private busyRefusals = 0;
   private prepared = 0;
 
   readonly stop: (deadline: number) => Promise<StopOutcome>;
 
   constructor(
-    private readonly config: Pick<HttpConfig, 'workerThreads' | 'largeRequestBytes'>,
+    private readonly config: Pick<HttpConfig, 'workerThreads' | 'largeRequestBytes' | 'maxQueuedBodyBytes'>,
     deps: { settings: PrepareSettings; log: Logger },
   ) {
     this.settings = deps.settings;
@@ -56,6 +60,8 @@ export class RequestPool {
       // One thread: both lanes share it. More: one for large requests, the rest for small ones.
       this.lanes.small = lane(threads === 1 ? 1 : threads - 1);
       this.lanes.large = threads === 1 ? this.lanes.small : lane(1, LARGE_LANE_NICE);
+      // A thread that fails outside a task (piscina replaces it): logged, never an uncaught exception.
+      for (const pool of new Set(Object.values(this.lanes))) pool.on('error', (err: unknown) => deps.log.error({ err }, 'an intake thread failed'));
     }
     this.stop = stopOnce(() => this.close(), (err) => deps.log.error({ err }, 'intake threads failed to stop'));
   }
@@ -74,20 +80,29 @@ export class RequestPool {
 
   /**
    * Parses and validates one request's events (see `requestPreparer`). Rejects with the request's
-   * GatewayError (`malformed_json`, `empty_batch`, `too_many_events`); per-event problems are in
-   * the result's `rejected`.
+   * GatewayError (`malformed_json`, `empty_batch`, `too_many_events`), with `intake_busy` when its
+   * lane holds `http.maxQueuedBodyBytes` already, or with a plain Error when a thread failed on it
+   * (a fault: 500). Per-event problems are in the result's `rejected`.
    */
   async prepare(task: PrepareTask): Promise<PreparedRequest> {
     const lane: Lane = task.body.length > this.config.largeRequestBytes ? 'large' : 'small';
+    const chars = task.body.length;
+    if (this.queuedChars[lane] > 0 && this.queuedChars[lane] + chars > this.config.maxQueuedBodyBytes) {
+      this.busyRefusals++;
+      throw new GatewayError('intake_busy', `the intake threads' ${lane}-request queue is full: ${this.queuedChars[lane]} body bytes queued (http.maxQueuedBodyBytes = ${this.config.maxQueuedBodyBytes}); retry shortly`, { retryAfterSeconds: 1 });
+    }
     this.running[lane]++;
+    this.queuedChars[lane] += chars;
     try {
       // On the event loop a large request yields it every 250 events, so small ones are not held behind it.
       const result = this.inline ? await this.inline.prepareYielding(task, Date.now(), randomTraceIds, 250) : await this.handOver(lane, task);
-      if (!result.ok) throw refusalError(result.refusal);
+      // A fault is a plain Error: a 500 whose text stays in the log (respond.ts).
+      if (!result.ok) throw 'fault' in result ? new Error(`an intake thread failed on this request: ${result.fault}`) : refusalError(result.refusal);
       this.prepared++;
       return result.prepared;
     } finally {
       this.running[lane]--;
+      this.queuedChars[lane] -= chars;
     }
   }
 
@@ -119,8 +134,12 @@ export class RequestPool {
   health(): ComponentHealth {
     return {
       workerThreads: this.config.workerThreads,
+      // Threads running now (piscina replaces one that died).
+      threadsRunning: [...new Set(Object.values(this.lanes))].reduce((n, p) => n + p.threads.length, 0),
       // Requests being prepared or waiting for a thread, per lane.
       requests: { ...this.running },
+      queuedBodyBytes: { ...this.queuedChars },
+      busyRefusals: this.busyRefusals,
       preparedRequests: this.prepared,
     };
   }
