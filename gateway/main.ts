@@ -106,6 +106,11 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const diskPath = config.wal.path === ':memory:' ? {} : { diskPath: dirname(config.wal.path) };
     const budget = await run(new WalBudget(config.wal.budget, { wal, ledger, retention, log, forwarding: () => forwarding(), ...diskPath }));
     const walHeldEvents = wal.lastSeq > 0;
+    // The intake threads warm up before forwarding starts (a drain is timed from the listener on), and
+    // are stopped after the listener: requests in progress finish on their threads.
+    const maxRecordBytes = Number(config.kafka.producer['message.max.bytes'] ?? 1_000_000);
+    const limits = { maxEvents: config.http.maxEventsPerRequest, maxDepth: config.http.maxJsonDepth };
+    const pool = await run(new RequestPool(config.http, { log, settings: { catalogue: config.catalogue, routing: config.routing, bulkheads: config.bulkheads, maxRecordBytes, limits } }));
 
     const embedded = config.kafka.brokers.length === 0;
     let bootstrap = config.kafka.brokers.join(',');
@@ -139,7 +144,6 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const commit = await run(new GroupCommit(wal));
     commit.onAppended(() => forwarder?.notifyAppended());
     const gate = new IntakeGate({ log, retryAfterSeconds: config.wal.budget.retryAfterSeconds });
-    const maxRecordBytes = Number(config.kafka.producer['message.max.bytes'] ?? 1_000_000);
     const bulkheads = new Bulkheads(config.bulkheads);
     const ingest = new Ingest({ catalogue: config.catalogue }, { commit, budget, gate, maxRecordBytes, bulkheads, router: new Router(config.routing) });
 
@@ -171,10 +175,6 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     // Started before intake so it is stopped after it: operators can watch the drain.
     const admin = await run(new AdminListener(config.admin, { log, routes: adminRoutes }));
     // Intake keeps the health routes too: senders' load balancers probe them there.
-    const pool = new RequestPool(config.http, {
-      log,
-      settings: { catalogue: config.catalogue, routing: config.routing, bulkheads: config.bulkheads, maxRecordBytes, limits: { maxEvents: config.http.maxEventsPerRequest, maxDepth: config.http.maxJsonDepth } },
-    });
     const http = new HttpSource(config.http, { log, routes: [...intakeRoutes(config.http, { ingest: metrics.observeIngest(ingest, 'http'), pool, statusOf, senders }), ...schemaRoutes(), ...probes] });
     const fix = new FixAcceptor(config.fix, { log, wal, ingest: metrics.observeIngest(ingest, 'fix'), admitting: () => admits(gate, budget), senders });
     const certificates = new CertificateReloader({ targets: () => [http, admin, fix].filter((l) => l.tls), log });
@@ -182,8 +182,6 @@ export async function startGateway(config: GatewayConfig, deps: { log: Logger })
     const tlsExpiry: HealthSource = { name: 'tlsExpiry', health: () => Object.fromEntries([http, admin, fix].flatMap((l) => (l.tls ? [[l.name, l.tls.secondsLeft()]] : []))) };
     health = [wal, ledger, retention, budget, bulkheads, deadLetters, gate, forwarder, producer, commit, pool, http, fix, admin, senders, certificates, eventLoop];
     figures = [...health, encoderQueue, tlsExpiry];
-    // Started before the listener, so it is stopped after it: requests in progress finish on their threads.
-    await run(pool);
     await run(http);
     await run(fix);
     await run(certificates);
