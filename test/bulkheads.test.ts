@@ -12,7 +12,7 @@ import { LoadSenderThread } from './support/load-sender-thread.js';
  * loop and the gateway share both cores). On the intake threads (the default: the large-request
  * thread at nice 19, critical commits answered before the turn's bulk commit): p50 39-64 ms, p99
  * 113-160 ms; with the large-request thread at nice 0 the p50 was 114-157 ms. On the event loop,
- * where the bulk queue at 2,000 refuses bulk requests (503): p50 3-42 ms, p99 84-195 ms; earlier,
+ * where the bulk queue at 2,000 refuses bulk requests (503): p50 2-42 ms, p99 77-195 ms; earlier,
  * with the bulk queue unbounded, 168 ms p50 and 478 ms p99.
  */
 const CRITICAL_P99_BOUND_MS = 400;
