@@ -6,7 +6,7 @@ import type { AppendOutcome } from '../wal/stored-event.js';
 import type { IntakeGate } from './intake-gate.js';
 import { countByClass, type Bulkheads } from './bulkheads.js';
 import { randomTraceIds, type TraceIds } from './enrich.js';
-import { emptyPrepared, prepareEvents, type PreparedEvents, type Submission } from './prepare-events.js';
+import { emptyPrepared, prepareEventsYielding, type PreparedEvents, type Submission } from './prepare-events.js';
 import type { PriorityClass } from './route-rule.js';
 import type { Router } from './routing.js';
 import type { CatalogueConfig } from './validate-event.js';
@@ -25,9 +25,6 @@ export interface SubmitOptions {
 export interface PreparedRequest extends PreparedEvents {
   classes: Record<PriorityClass, number>;
 }
-
-/** Events validated in one go before a large request yields the event loop. */
-const VALIDATE_SLICE = 250;
 
 export type Outcome =
   | { status: 'accepted'; eventId: string; seq: number }
@@ -100,23 +97,11 @@ export class Ingest {
     }
   }
 
-  private async validate(inputs: readonly Submission[], sender: Sender | undefined): Promise<PreparedEvents> {
-    const ctx = {
-      catalogue: this.config.catalogue,
-      router: this.deps.router,
-      now: this.deps.now ? this.deps.now() : Date.now(),
-      traceIds: this.deps.traceIds ?? randomTraceIds,
-      ...(this.deps.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.deps.maxRecordBytes }),
-      ...(sender ? { sender } : {}),
-    };
-    const out = emptyPrepared(inputs.length);
-    for (let i = 0; i < inputs.length; i += VALIDATE_SLICE) {
-      // A large request yields the event loop between slices, so small urgent requests are not held
-      // behind its whole validation (2,000 events hold it ~50 ms; see bulkheads).
-      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-      prepareEvents(inputs, ctx, out, i, Math.min(inputs.length, i + VALIDATE_SLICE));
-    }
-    return out;
+  private validate(inputs: readonly Submission[], sender: Sender | undefined): Promise<PreparedEvents> {
+    const { router, maxRecordBytes } = this.deps;
+    const now = this.deps.now ? this.deps.now() : Date.now();
+    const ctx = { catalogue: this.config.catalogue, router, now, traceIds: this.deps.traceIds ?? randomTraceIds, maxRecordBytes, sender };
+    return prepareEventsYielding(inputs, ctx, emptyPrepared(inputs.length));
   }
 
   /** `urgent`: the request holds critical events (see `GroupCommit.append`). */

@@ -3,7 +3,7 @@ import { GatewayError, type ErrorCode, type FieldError } from '../../errors.js';
 import { BulkheadsConfigSchema, countByClass, type BulkheadsConfig } from '../../pipeline/bulkheads.js';
 import type { TraceIds } from '../../pipeline/enrich.js';
 import type { PreparedRequest } from '../../pipeline/ingest.js';
-import { emptyPrepared, prepareEvents, type PrepareContext, type Submission } from '../../pipeline/prepare-events.js';
+import { emptyPrepared, prepareEvents, prepareEventsYielding, type PrepareContext, type Submission } from '../../pipeline/prepare-events.js';
 import { Router, type RoutingConfig } from '../../pipeline/routing.js';
 import type { CatalogueConfig } from '../../pipeline/validate-event.js';
 import { parseEvents, type BodyFormat, type EventLimits } from './parse-events.js';
@@ -41,8 +41,8 @@ export type PrepareResult = { ok: true; prepared: PreparedRequest } | { ok: fals
 export interface RequestPreparer {
   /** On a worker thread: the whole request in one go. */
   prepare(task: PrepareTask, now: number, traceIds: TraceIds): PrepareResult;
-  /** On the event loop (`http.workerThreads` 0): the same, yielding the loop every `slice` events. */
-  prepareYielding(task: PrepareTask, now: number, traceIds: TraceIds, slice: number): Promise<PrepareResult>;
+  /** On the event loop (`http.workerThreads` 0): the same, yielding the loop now and then (`prepareEventsYielding`). */
+  prepareYielding(task: PrepareTask, now: number, traceIds: TraceIds): Promise<PrepareResult>;
 }
 
 /**
@@ -63,14 +63,7 @@ export function requestPreparer(settings: PrepareSettings): RequestPreparer {
       if (err instanceof GatewayError) return { refusal: { code: err.code, message: err.message, details: err.details } };
       throw err;
     }
-    const ctx = {
-      catalogue: settings.catalogue,
-      router,
-      now,
-      traceIds,
-      ...(settings.maxRecordBytes === undefined ? {} : { maxRecordBytes: settings.maxRecordBytes }),
-      ...(task.sender ? { sender: task.sender } : {}),
-    };
+    const ctx = { catalogue: settings.catalogue, router, now, traceIds, maxRecordBytes: settings.maxRecordBytes, sender: task.sender };
     return { inputs, ctx, out: { ...emptyPrepared(inputs.length), classes: countByClass(inputs, (e) => router.route(e), bulkheads) } };
   };
   return {
@@ -80,13 +73,10 @@ export function requestPreparer(settings: PrepareSettings): RequestPreparer {
       prepareEvents(s.inputs, s.ctx, s.out);
       return { ok: true, prepared: s.out };
     },
-    async prepareYielding(task, now, traceIds, slice) {
+    async prepareYielding(task, now, traceIds) {
       const s = start(task, now, traceIds);
       if ('refusal' in s) return { ok: false, refusal: s.refusal };
-      for (let i = 0; i < s.inputs.length; i += slice) {
-        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        prepareEvents(s.inputs, s.ctx, s.out, i, Math.min(s.inputs.length, i + slice));
-      }
+      await prepareEventsYielding(s.inputs, s.ctx, s.out);
       return { ok: true, prepared: s.out };
     },
   };

@@ -68,6 +68,9 @@ it('a request refused whole comes back as its GatewayError with code and path, f
 it('start() runs the catalogue samples through every lane and the inline path before the listener opens', async () => {
   await threads.start();
   await inline.start();
+  // 2,000 samples through each of the two lanes; the inline path takes them in requests of at most 100 (maxEvents).
+  assert.equal(threads.health().warmedUpEvents, 4_000);
+  assert.equal(inline.health().warmedUpEvents, 2_000);
   assert.deepEqual(threads.health().requests, { small: 0, large: 0 });
 });
 

@@ -42,6 +42,7 @@ export class RequestPool {
   /** Body characters of the requests waiting for or on a thread, per lane (see `http.maxQueuedBodyBytes`). */
   private readonly queuedChars: Record<Lane, number> = { small: 0, large: 0 };
   private busyRefusals = 0;
+  private warmedUpEvents = 0;
   private prepared = 0;
 
   readonly stop: (deadline: number) => Promise<StopOutcome>;
@@ -74,8 +75,10 @@ export class RequestPool {
   async start(): Promise<void> {
     const perTask = Math.min(WARM_UP_EVENTS, this.settings.limits.maxEvents);
     const tasks = Array.from({ length: Math.ceil(WARM_UP_EVENTS / perTask) }, (): PrepareTask => ({ body: warmUpBody(perTask), format: 'json' }));
-    if (this.inline) for (const t of tasks) await this.inline.prepareYielding(t, Date.now(), randomTraceIds, 250);
-    else await Promise.all([...new Set(Object.values(this.lanes))].map((pool) => pool.run(tasks)));
+    const results = this.inline
+      ? await Promise.all(tasks.map((t) => this.inline!.prepareYielding(t, Date.now(), randomTraceIds)))
+      : (await Promise.all([...new Set(Object.values(this.lanes))].map((pool) => pool.run(tasks)))).flat();
+    for (const r of results) if (r.ok) this.warmedUpEvents += r.prepared.records.length;
   }
 
   /**
@@ -94,8 +97,7 @@ export class RequestPool {
     this.running[lane]++;
     this.queuedChars[lane] += chars;
     try {
-      // On the event loop a large request yields it every 250 events, so small ones are not held behind it.
-      const result = this.inline ? await this.inline.prepareYielding(task, Date.now(), randomTraceIds, 250) : await this.handOver(lane, task);
+      const result = this.inline ? await this.inline.prepareYielding(task, Date.now(), randomTraceIds) : await this.handOver(lane, task);
       // A fault is a plain Error: a 500 whose text stays in the log (respond.ts).
       if (!result.ok) throw 'fault' in result ? new Error(`an intake thread failed on this request: ${result.fault}`) : refusalError(result.refusal);
       this.prepared++;
@@ -141,6 +143,8 @@ export class RequestPool {
       queuedBodyBytes: { ...this.queuedChars },
       busyRefusals: this.busyRefusals,
       preparedRequests: this.prepared,
+      // Catalogue samples validated at start-up, over all lanes (see start).
+      warmedUpEvents: this.warmedUpEvents,
     };
   }
 
