@@ -20,7 +20,7 @@ export function withLeiCheck(first18: string): string {
  * The body (after the header) of a TradeCaptureReport (35=AE) the gateway maps to TradeConfirmed:
  * TradeReportID `id`, UTI `<LEI><the last 32 of id's A-Z 0-9>` in tag 20001, asset class in 20003, two sides with LEI parties.
  */
-export function tradeCaptureReport(id: string, o: { transType?: string; action?: string; at?: number; omit?: number[] } = {}): FixField[] {
+export function tradeCaptureReport(id: string, o: { transType?: string; action?: string; eventDate?: string; utiOf?: string; at?: number; omit?: number[] } = {}): FixField[] {
   const at = utcTimestamp(o.at ?? Date.now());
   const f: FixField[] = [
     { tag: 571, value: id }, { tag: 487, value: o.transType ?? '0' }, { tag: 570, value: 'N' },
@@ -28,8 +28,9 @@ export function tradeCaptureReport(id: string, o: { transType?: string; action?:
     { tag: 32, value: '100' }, { tag: 31, value: '187.25' }, { tag: 15, value: 'USD' }, { tag: 75, value: at.slice(0, 8) },
     { tag: 60, value: at }, { tag: 30, value: 'XOFF' }, { tag: 381, value: '18725.00' },
     // UTI (ISO 23897): the LEI and at most 32 more A-Z 0-9; the id's tail keeps it unique.
-    { tag: 20001, value: `${REPORTING_LEI}${id.replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(-32)}` },
+    { tag: 20001, value: `${REPORTING_LEI}${(o.utiOf ?? id).replace(/[^A-Z0-9]/gi, '').toUpperCase().slice(-32)}` },
     ...(o.action ? [{ tag: 20002, value: o.action }] : []), { tag: 20003, value: 'EQ' },
+    ...(o.eventDate ? [{ tag: 20004, value: o.eventDate }] : []),
     { tag: 552, value: '2' },
     { tag: 54, value: '1' }, { tag: 37, value: `O-${id}` }, { tag: 453, value: '1' }, { tag: 448, value: REPORTING_LEI }, { tag: 447, value: 'N' }, { tag: 452, value: '1' },
     { tag: 54, value: '2' }, { tag: 37, value: `O-${id}-C` }, { tag: 453, value: '1' }, { tag: 448, value: COUNTERPARTY_LEI }, { tag: 447, value: 'N' }, { tag: 452, value: '17' },

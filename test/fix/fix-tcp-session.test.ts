@@ -90,6 +90,19 @@ describe('FIX acceptor over TCP', () => {
     assert.match(tag(await c.expect('AR'), 58)!, /action_type_required/);
   });
 
+  it('an amendment (Replace, ActionType MODI, EventDate tag) of an acknowledged trade is accepted and stored', async () => {
+    const c = await fresh();
+    const at = Date.now(); // a MODI keeps the execution time
+    c.send('AE', tradeCaptureReport('TCP-LC', { at }));
+    assert.equal(tag(await c.expect('AR'), 939), '0');
+    const today = new Date(at).toISOString().slice(0, 10).replaceAll('-', '');
+    c.send('AE', tradeCaptureReport('TCP-LC-M', { transType: '2', action: 'MODI', eventDate: today, utiOf: 'TCP-LC', at }));
+    const ar = await c.expect('AR');
+    assert.equal(tag(ar, 939), '0', show(ar));
+    const res = await fetch(`${gw.url}/v1/events/fix-OMS1-TCP-LC-M`);
+    assert.equal(res.status, 200);
+  });
+
   it('a gap gets one ResendRequest; the gap filled, the queued message is processed in order', async () => {
     const c = await fresh();
     c.send('AE', tradeCaptureReport('GAP-3'), { seq: 3 });

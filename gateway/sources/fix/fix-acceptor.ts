@@ -9,7 +9,7 @@ import type { Wal } from '../../wal/wal.js';
 import type { FixConfig } from './fix-config.js';
 import { FixConnection } from './fix-connection.js';
 import { TlsCredentials } from '../http/tls-credentials.js';
-import type { FieldDef } from './session/data-dictionary.js';
+import { userFieldsOf } from './mapping/trade-mapping.js';
 import { SessionStore } from './session/session-store.js';
 import type { SessionSettings } from './session/session-types.js';
 
@@ -42,12 +42,7 @@ export class FixAcceptor {
   ) {
     this.tls = config.tls && new TlsCredentials('fix.tls', config.tls);
     this.store = deps.wal.companion((db) => new SessionStore(db, { keepOutboundMessages: config.keepOutboundMessages }));
-    const m = config.mapping;
-    const userFields = new Map<number, FieldDef>([
-      [m.utiTag, { name: 'UTI', type: 'STRING' }],
-      [m.actionTypeTag, { name: 'ActionType', type: 'STRING', values: ['NEWT', 'MODI', 'CORR', 'TERM', 'EROR', 'REVI'] }],
-      [m.assetClassTag, { name: 'AssetClass', type: 'STRING', values: ['IR', 'CR', 'EQ', 'FX', 'CO'] }],
-    ]);
+    const userFields = userFieldsOf(config.mapping);
     for (const s of config.sessions) {
       const key = sessionKey(s.senderCompId, s.targetCompId);
       this.settings.set(key, { ...s, logonTimeoutS: config.logonTimeoutS, logoutTimeoutS: config.logoutTimeoutS, maxQueuedMessages: config.maxQueuedMessages, userFields });

@@ -5,6 +5,7 @@ import { encodeMessage, utcTimestamp } from './codec/fix-encoder.js';
 import { decodeFields, fieldValue, type FixField } from './codec/fix-message.js';
 import { FixParser } from './codec/fix-parser.js';
 import { planBatch } from './fix-application.js';
+import { userFieldsOf } from './mapping/trade-mapping.js';
 import { inbound, newSession, T0 } from './session/session-test-kit.js';
 import type { SessionAction } from './session/session-types.js';
 
@@ -60,7 +61,10 @@ function mutated(rnd: () => number, seq: number): Buffer {
 
 it(`fuzz: ${MESSAGES} mutated messages never throw and never corrupt the session's sequence state`, () => {
   const rnd = prng(20261130);
-  let s = newSession({ sendingTimeToleranceS: 1_000_000 });
+  // The acceptor's own user fields: the AEs below carry the mapping's tags and reach the application layer.
+  const settings = { sendingTimeToleranceS: 1_000_000, userFields: userFieldsOf(MAPPING) };
+  let s = newSession(settings);
+  let deliveredReports = 0;
   let frames = 0;
   let sessions = 1;
   const check = (actions: SessionAction[]) => {
@@ -92,6 +96,7 @@ it(`fuzz: ${MESSAGES} mutated messages never throw and never corrupt the session
       const delivered = actions.flatMap((a) => (a.kind === 'deliver' ? [a.delivered] : []));
       if (delivered.length > 0) {
         const plan = planBatch(delivered, MAPPING, { targetCompId: 'OMS1' });
+        deliveredReports += delivered.length;
         const outcomes: Outcome[] = plan.inputs.map(() => ({ status: 'accepted', eventId: 'e', seq: 1 }));
         for (const ack of plan.acks(outcomes)) s.app(ack.msgType);
       }
@@ -99,7 +104,7 @@ it(`fuzz: ${MESSAGES} mutated messages never throw and never corrupt the session
         // Reconnect as a counterparty would, with the persisted numbers.
         sessions++;
         const seqs = s.session.seqNums;
-        s = newSession({ sendingTimeToleranceS: 1_000_000 }, seqs, s.stored);
+        s = newSession(settings, seqs, s.stored);
         s.recv(inbound('A', seqs.nextTargetSeq, [{ tag: 98, value: '0' }, { tag: 108, value: '30' }]));
       }
     },
@@ -130,5 +135,6 @@ it(`fuzz: ${MESSAGES} mutated messages never throw and never corrupt the session
     expect = next;
   }
   assert.equal(expect, nextSenderSeq, 'the resend covers every seq sent');
-  console.log(`fix fuzz: ${JSON.stringify({ messages: MESSAGES, frames, sessions, nextSenderSeq, nextTargetSeq })}`);
+  console.log(`fix fuzz: ${JSON.stringify({ messages: MESSAGES, frames, sessions, deliveredReports, nextSenderSeq, nextTargetSeq })}`);
+  assert.ok(deliveredReports > 0, 'some TradeCaptureReports reached the application layer (planBatch, acks)');
 });

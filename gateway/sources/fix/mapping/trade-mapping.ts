@@ -1,5 +1,6 @@
 import { parseUtcTimestamp } from '../codec/fix-encoder.js';
 import type { FieldError } from '../../../errors.js';
+import type { FieldDef } from '../session/data-dictionary.js';
 import type { FixView, Party } from './fix-view.js';
 
 /**
@@ -31,6 +32,19 @@ export const EVENT_TYPE_OF_ACTION = {
   NEWT: 'TradeConfirmed', MODI: 'TradeAmended', CORR: 'TradeCorrected', TERM: 'TradeTerminated', EROR: 'TradeCancelled', REVI: 'TradeRevived',
 } as const;
 export type MappedAction = keyof typeof EVENT_TYPE_OF_ACTION;
+
+/**
+ * The user-defined tags this mapping reads, for the session's data dictionary: a message carrying
+ * any other tag outside FIX 4.4 is rejected (Reject 373=0, FIX 4.4 Vol. 2).
+ */
+export function userFieldsOf(config: MappingConfig): Map<number, FieldDef> {
+  return new Map<number, FieldDef>([
+    [config.utiTag, { name: 'UTI', type: 'STRING' }],
+    [config.actionTypeTag, { name: 'ActionType', type: 'STRING', values: Object.keys(EVENT_TYPE_OF_ACTION) }],
+    [config.assetClassTag, { name: 'AssetClass', type: 'STRING', values: ['IR', 'CR', 'EQ', 'FX', 'CO'] }],
+    [config.eventDateTag, { name: 'EventDate', type: 'LOCALMKTDATE' }],
+  ]);
+}
 
 /**
  * Which action a message is: by MsgType and TradeReportTransType (487, on AE) or ExecType (150, on 8),
