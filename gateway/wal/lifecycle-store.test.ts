@@ -65,6 +65,8 @@ describe('lifecycle read model in the WAL', () => {
       }
       wal.appendBatch(batch);
     }
+    // Replayed copies (admin replay) are the same events again: they never change a UTI's lifecycle.
+    wal.appendReplay([1, 2, 3, 4, 5, 6, 7], 'replay-lc');
     const live = wal.lifecycle.all();
     assert.ok(live.length > 10 && live.some((s) => s.status === 'terminated') && live.some((s) => s.status === 'cancelled') && live.some((s) => s.events > 3));
     assert.equal(wal.lifecycle.rebuild(), live.length);

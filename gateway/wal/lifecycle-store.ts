@@ -27,7 +27,8 @@ export class LifecycleStore {
       clear: db.prepare(`DELETE FROM ${NAME}`),
       version: db.prepare('SELECT version FROM read_models WHERE name = ?').pluck(),
       setVersion: db.prepare('INSERT OR REPLACE INTO read_models (name, version) VALUES (?, ?)'),
-      events: db.prepare('SELECT seq, body FROM events ORDER BY seq'),
+      // Replayed copies are the same events again: only originals (and re-driven rows) make the lifecycle.
+      events: db.prepare('SELECT seq, body FROM events WHERE replay_of IS NULL ORDER BY seq'),
     };
     if (this.stmt.version.get(NAME) !== LIFECYCLE_MODEL_VERSION) this.rebuild();
   }
