@@ -75,9 +75,14 @@ export async function streamReports(port: number, msgs: { logon: Buffer; reports
     startedAt = Date.now();
     pump();
   }
-  await done;
+  // A gateway that stops answering without closing fails the run instead of hanging it.
+  socket.setTimeout(30_000, () => fail(new Error(`no answer for 30 s after ${answered} answers`)));
+  try {
+    await done;
+  } finally {
+    socket.removeAllListeners('close');
+    socket.destroy();
+  }
   const endedAt = Date.now();
-  socket.removeAllListeners('close');
-  socket.destroy();
   return { messages: answered, startedAt, endedAt, ackLatencyMs: latency.percentiles() };
 }

@@ -33,9 +33,11 @@ async function floodBulk(env: Record<string, string>) {
     EDGE_GATEWAY_HTTP_MAX_BODY_BYTES: String(16 * 1024 * 1024),
     ...env,
   });
+  let stopFlood = async () => {};
   try {
     // The flood on a thread of its own: the critical acks below are timed on an event loop of their own.
     const bulk = new LoadSenderThread({ url: gw.url, events: BULK_EVENTS, batch: 2000, lanes: 8, prefix: 'bulk', source: 'bulk-loader' });
+    stopFlood = () => bulk.stop();
     const latencies: number[] = [];
     const statuses: Record<number, number> = {};
     await gw.waitFor('the bulk flood to start', () => bulk.result.sent > 0);
@@ -56,6 +58,7 @@ async function floodBulk(env: Record<string, string>) {
     latencies.sort((a, b) => a - b);
     return { bulk: bulk.result, statuses, p50: percentiles(latencies).p50 ?? 0, p99: percentiles(latencies).p99 ?? 0, max: latencies[latencies.length - 1]!, n: latencies.length, ready };
   } finally {
+    await stopFlood();
     await gw.stop();
   }
 }

@@ -39,10 +39,15 @@ describe('durability across SIGKILL', () => {
     const acked = new Map<string, number>();
 
     const first = await GatewayProcess.start(env);
-    await burst(first, 'a', acked);
-    await first.waitFor('the first burst recorded as delivered', () => persistedCursor(wal) === BURST);
-    await burst(first, 'b', acked);
-    const killed = await first.kill('SIGKILL');
+    let killed;
+    try {
+      await burst(first, 'a', acked);
+      await first.waitFor('the first burst recorded as delivered', () => persistedCursor(wal) === BURST);
+      await burst(first, 'b', acked);
+    } finally {
+      // SIGKILL also when a burst failed: no gateway outlives the test.
+      killed = await first.kill('SIGKILL');
+    }
     assert.equal(killed.signal, 'SIGKILL');
 
     const onDisk = readWalFile(wal);

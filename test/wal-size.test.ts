@@ -47,6 +47,7 @@ it(`a steady stream with a ${RETENTION_MS / 1000} s retention: the WAL's file si
     console.log(`wal-size: ${JSON.stringify(figures)}`);
     assert.equal(result.acknowledged, (RATE * RUN_MS) / 1000);
     assert.ok(pruned >= result.acknowledged * 0.7, `most events were pruned after ${RETENTION_MS} ms (${pruned})`);
+    assert.ok(early > 0 && walPeak > 0, `the files measured exist (${early}, ${walPeak} bytes)`);
     assert.ok(late <= early * 1.5, `the database file stopped growing (${early} -> ${late} bytes) while ${result.acknowledged} events went through`);
     // The -wal file: SQLite checkpoints it every 1,000 pages (4 MiB), retention truncates it after each prune.
     assert.ok(walPeak <= 16 * 1024 ** 2, `the -wal file stays small (${walPeak} bytes)`);

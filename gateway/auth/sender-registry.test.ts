@@ -36,6 +36,7 @@ describe('SenderRegistry', () => {
       assert.throws(() => r.authenticate(req(h)), (e: unknown) => e instanceof GatewayError && e.code === 'unauthenticated' && e.kind === 'unauthorized' && !e.message.includes('secret'));
     }
     assert.equal(r.health().failedAuthentications, 5);
+    assert.deepEqual(r.health().failuresByReason, { no_token: 1, wrong_token: 2, malformed_authorization: 2 });
   });
 
   it('refuses to start on a token file others may read, naming the key and the file, not the token', () => {

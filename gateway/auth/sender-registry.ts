@@ -16,6 +16,9 @@ export interface Sender {
   limits?: SenderLimits;
 }
 
+/** Log text of each refusal reason (the keys are health's `failuresByReason`). */
+const REFUSAL_TEXT = { wrong_token: 'wrong token', malformed_authorization: 'malformed Authorization header', no_token: 'no token' } as const;
+
 /**
  * The configured senders and their token digests. `authenticate` finds the sender of a request in
  * constant time per sender (every digest is compared, no early exit), logs and counts a refusal
@@ -77,9 +80,9 @@ export class SenderRegistry {
     }
     if (found) return found;
     this.refused++;
-    const reason = token !== undefined ? 'wrong token' : req.headers.authorization ? 'malformed Authorization header' : 'no token';
-    this.refusedBy[token !== undefined ? 'wrong_token' : req.headers.authorization ? 'malformed_authorization' : 'no_token']++;
-    this.deps.log.warn({ method: req.method, url: req.url, remote: req.socket.remoteAddress, reason }, 'sender not authenticated');
+    const key = token !== undefined ? 'wrong_token' : req.headers.authorization ? 'malformed_authorization' : 'no_token';
+    this.refusedBy[key]++;
+    this.deps.log.warn({ method: req.method, url: req.url, remote: req.socket.remoteAddress, reason: REFUSAL_TEXT[key] }, 'sender not authenticated');
     throw new GatewayError('unauthenticated', token === undefined ? 'this route needs Authorization: Bearer <token> (a sender token of auth.senders)' : 'unknown sender token');
   }
 

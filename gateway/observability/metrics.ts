@@ -18,7 +18,6 @@ export interface DeliveryObserver {
   refused(code: string): void;
 }
 
-/** The ingest path as the intake sources call it. */
 /** What a source calls to submit events (Ingest, or Ingest observed by these metrics). */
 export type Submit = Pick<Ingest, 'submit' | 'commitPrepared'>;
 

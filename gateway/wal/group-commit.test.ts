@@ -12,9 +12,9 @@ function walWithSpy() {
   const wal = new Wal(WalConfigSchema.parse({ path: join(tempDir('gc-test-'), 'wal.db') }));
   const groups: number[] = [];
   const real = wal.appendBatch.bind(wal);
-  wal.appendBatch = (records) => {
+  wal.appendBatch = (records, alongside) => {
     groups.push(records.length);
-    return real(records);
+    return real(records, alongside);
   };
   return { wal, groups };
 }

@@ -24,6 +24,8 @@ it('the forwarder reads from memory exactly what a query returns, through replay
 
   wal.appendBatch([rec('a'), rec('b', 'desk-1'), rec('c')]);
   same(0, 10);
+  // From memory: the same row objects each time (a query builds new ones).
+  assert.equal(wal.readAfter(0, 1)[0], wal.readAfter(0, 1)[0], 'fresh rows are read from memory');
   same(1, 1);
   same(2, 10);
   same(3, 10);

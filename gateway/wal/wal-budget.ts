@@ -74,7 +74,7 @@ export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: 
   const age = Math.max(f.pendingAgeMs ?? 0, f.drainMs ?? 0);
   if (ageCounts && age >= config.maxPendingAgeMs) return 'pending_age';
   if (current === undefined || current === 'disk_full') return undefined;
-  if (current === 'disk_space_low' && free < Math.ceil((config.minFreeDiskBytes * 100) / config.resumeAtPercent)) return 'disk_space_low';
+  if (current === 'disk_space_low' && free < diskResumeMark(config)) return 'disk_space_low';
   if (f.pendingEvents >= resumeMark(config.maxPendingEvents, config)) return 'pending_events';
   if (f.bytes >= resumeMark(config.maxBytes, config)) return 'bytes';
   if (ageCounts && age >= resumeMark(config.maxPendingAgeMs, config)) return 'pending_age';
@@ -82,6 +82,8 @@ export function pauseReason(f: BudgetFigures, config: WalBudgetConfig, current: 
 }
 
 const resumeMark = (max: number, config: WalBudgetConfig) => Math.floor((max * config.resumeAtPercent) / 100);
+/** Free disk bytes above which intake paused for `disk_space_low` resumes (the same hysteresis, upwards). */
+const diskResumeMark = (config: WalBudgetConfig) => Math.ceil((config.minFreeDiskBytes * 100) / config.resumeAtPercent);
 
 
 export interface WalBudgetDeps extends BacklogPaceDeps {
@@ -173,7 +175,7 @@ export class WalBudget {
     try {
       this.readFigures();
       if (this.config.maxPendingAgeMs > 0) this.pace.measure();
-      const diskLow = this.freeDisk !== undefined && this.freeDisk < Math.ceil((this.config.minFreeDiskBytes * 100) / this.config.resumeAtPercent);
+      const diskLow = this.freeDisk !== undefined && this.freeDisk < diskResumeMark(this.config);
       const pressure = this.diskFull || diskLow || this.bytes >= resumeMark(this.config.maxBytes, this.config);
       if (pressure) {
         const n = await this.deps.retention.pruneEarly(EARLY_PRUNE_ROWS);
@@ -272,7 +274,7 @@ export class WalBudget {
       case 'bytes':
         return `WAL budget reached: the WAL uses ${this.bytes} bytes (wal.budget.maxBytes = ${c.maxBytes}); intake resumes below ${resumeMark(c.maxBytes, c)}`;
       case 'disk_space_low':
-        return `free disk space is low: ${this.freeDisk} bytes free on the WAL's file system (wal.budget.minFreeDiskBytes = ${c.minFreeDiskBytes}); intake resumes above ${Math.ceil((c.minFreeDiskBytes * 100) / c.resumeAtPercent)}`;
+        return `free disk space is low: ${this.freeDisk} bytes free on the WAL's file system (wal.budget.minFreeDiskBytes = ${c.minFreeDiskBytes}); intake resumes above ${diskResumeMark(c)}`;
       case 'disk_full':
         return 'the WAL is full (disk or wal.maxFileBytes): commits fail until delivered events are pruned or space is freed';
     }

@@ -48,6 +48,8 @@ it('every payload reaches Kafka byte for byte as it was sent (fast-check, real b
     await gateway.waitFor('every event delivered', async () => (await gateway.ready()).delivery.pendingEvents === 0, { timeoutMs: 60_000 });
     const records = await consumeAll(realBroker(), [topic]);
     assert.equal(records.length, EVENTS);
+    // Each sent event exactly once: a count alone would not see one event twice and another lost.
+    assert.deepEqual(records.map((r) => r.headers['event-id']).sort(), [...sent.keys()].sort());
     for (const r of records) {
       const eventId = r.headers['event-id']!;
       const { text, payload } = sent.get(eventId)!;

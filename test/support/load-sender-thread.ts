@@ -12,11 +12,12 @@ export class LoadSenderThread {
   result: LoadResult = { sent: 0, acknowledged: 0, responses: {}, unavailable: {}, retryAfterSeen: [] };
   settled = false;
   readonly done: Promise<LoadResult>;
+  private readonly worker: Worker;
 
   constructor(options: ThreadOptions) {
     // The worker runs this file again through tsx (registered in the worker: workers do not inherit the loader).
     const entry = new URL(import.meta.url).href;
-    const worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: options });
+    const worker = (this.worker = new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`, { eval: true, workerData: options }));
     this.done = new Promise<LoadResult>((resolve, reject) => {
       worker.on('message', (m: { result: LoadResult; done: boolean }) => {
         this.result = m.result;
@@ -25,6 +26,12 @@ export class LoadSenderThread {
       worker.on('error', reject);
       worker.on('exit', (code) => reject(new Error(`the load sender's thread exited (${code}) before it was done`)));
     }).finally(() => (this.settled = true));
+    this.done.catch(() => {}); // a caller that stops early need not await it
+  }
+
+  /** Ends the flood at once (its thread terminated), e.g. when the test failed before it was done. Idempotent. */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
   }
 }
 

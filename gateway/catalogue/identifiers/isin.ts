@@ -30,5 +30,3 @@ export function isinProblem(s: string): string | undefined {
   if (!luhnValid(digits)) return 'ISIN check digit does not match (ISO 6166, Luhn)';
   return undefined;
 }
-
-export const isValidIsin = (s: string): boolean => isinProblem(s) === undefined;

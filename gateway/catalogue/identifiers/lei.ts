@@ -23,5 +23,3 @@ export function leiProblem(s: string): string | undefined {
   if (mod97(s) !== 1) return 'LEI check digits do not match (ISO 7064 MOD 97-10)';
   return undefined;
 }
-
-export const isValidLei = (s: string): boolean => leiProblem(s) === undefined;

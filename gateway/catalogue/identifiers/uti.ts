@@ -15,8 +15,6 @@ export function utiProblem(s: string): string | undefined {
   return undefined;
 }
 
-export const isValidUti = (s: string): boolean => utiProblem(s) === undefined;
-
 /**
  * Unique Product Identifier (ISO 4914): 12 characters A-Z 0-9. Its check character follows ISO/IEC
  * 7064, but the exact scheme is not confirmed here, so only the format is checked.

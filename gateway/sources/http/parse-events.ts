@@ -83,17 +83,16 @@ function parseNdjson(body: string, maxDepth: number): Submission[] {
   for (const raw of body.split('\n')) {
     line++;
     // A blank line holds JSON whitespace only (RFC 8259 section 2): nothing else is dropped silently.
-    if (raw.trim() === '' && /^[ \t\r]*$/.test(raw)) continue;
-    const text = raw;
-    let value: unknown;
+    if (/^[ \t\r]*$/.test(raw)) continue;
+        let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(raw);
     } catch (err) {
       throw new GatewayError('malformed_json', `line ${line} is not valid JSON: ${(err as Error).message}`, { details: [
         { path: `$[${items.length}]`, code: 'malformed_json', message: `line ${line}: ${(err as Error).message}` },
       ] });
     }
-    const scan = scanStrict(text, 0, text.length, maxDepth);
+    const scan = scanStrict(raw, 0, raw.length, maxDepth);
     items.push({ value, payloadJson: scan.payloadJson, errors: scan.errors });
   }
   return items;

@@ -1,6 +1,6 @@
 import type { Sender } from '../../auth/sender-registry.js';
 import { GatewayError, type ErrorCode, type FieldError } from '../../errors.js';
-import { BulkheadsConfigSchema, countByClass, type BulkheadsConfig } from '../../pipeline/bulkheads.js';
+import { countByClass, type BulkheadsConfig } from '../../pipeline/bulkheads.js';
 import type { TraceIds } from '../../pipeline/enrich.js';
 import type { PreparedRequest } from '../../pipeline/ingest.js';
 import { emptyPrepared, prepareEvents, prepareEventsYielding, type PrepareContext, type Submission } from '../../pipeline/prepare-events.js';
@@ -53,7 +53,7 @@ export interface RequestPreparer {
  */
 export function requestPreparer(settings: PrepareSettings): RequestPreparer {
   const router = new Router(settings.routing);
-  const bulkheads = BulkheadsConfigSchema.parse(settings.bulkheads);
+  const { bulkheads } = settings;
   type Started = { refusal: PrepareRefusal } | { inputs: Submission[]; ctx: PrepareContext; out: PreparedRequest };
   const start = (task: PrepareTask, now: number, traceIds: TraceIds): Started => {
     let inputs;
