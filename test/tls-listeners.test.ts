@@ -3,16 +3,14 @@ import { copyFileSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { GatewayProcess } from '../bench/gateway-process.js';
 import { tempDir } from '../bench/temp-dir.js';
 import { makeEvent, ndjson } from './support/events.js';
 import { cli } from './support/cli-run.js';
 import { httpsCall } from './support/https-call.js';
-import { makeCa, makeCert, servedFiles, type CertFiles } from './support/test-pki.js';
+import { serialOf, makeCa, makeCert, servedFiles, type CertFiles } from './support/test-pki.js';
 
-const serialOf = (file: string) => new X509Certificate(readFileSync(file)).serialNumber;
 
 describe('TLS on the intake and admin listeners', () => {
   let gw: GatewayProcess;

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { benchEvent } from '../bench-events.js';
 import { DeliveryWatch } from '../delivery-watch.js';
@@ -8,6 +8,7 @@ import { procStats } from '../proc-stats.js';
 import type { MeasuredFigures } from '../report.js';
 import { tempDir } from '../temp-dir.js';
 import { waitFor } from '../wait-for.js';
+import { freePort } from '../free-port.js';
 
 /** How to get the peer on Debian/Ubuntu; the bench prints it when rsyslog or omkafka is missing. */
 export const RSYSLOG_INSTALL = 'apt-get update && apt-get install -y rsyslog rsyslog-kafka';
@@ -109,10 +110,3 @@ function tryConnect(port: number): Promise<import('node:net').Socket | undefined
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

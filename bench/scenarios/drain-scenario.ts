@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { GatewayProcess } from '../gateway-process.js';
 import { runLoad } from '../load-generator.js';
 import type { MeasuredFigures } from '../report.js';
 import { gatewayEnv, gatewayOptions, perMillion, removeWal, type ScenarioContext } from './scenario-context.js';
+import { freePort } from '../free-port.js';
 
 /**
  * S4: a backlog in the WAL forwarded after the bus comes back. The backlog is taken in while the
@@ -15,7 +15,7 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
   const events = Math.ceil(backlog / perRequest) * perRequest;
   const first = gatewayEnv(ctx, 'S4');
   const offline = await GatewayProcess.start(
-    { ...first.env, EDGE_GATEWAY_KAFKA_BROKERS: `127.0.0.1:${await closedPort()}` },
+    { ...first.env, EDGE_GATEWAY_KAFKA_BROKERS: `127.0.0.1:${await freePort()}` },
     gatewayOptions(ctx, 'S4-intake'),
   );
   try {
@@ -59,11 +59,3 @@ export async function runDrainScenario(ctx: ScenarioContext, backlog: number): P
   }
 }
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

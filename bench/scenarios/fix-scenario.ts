@@ -3,19 +3,8 @@ import { buildReports, streamReports } from '../fix-stream.js';
 import { GatewayProcess } from '../gateway-process.js';
 import type { MeasuredFigures } from '../report.js';
 import { gatewayEnv, gatewayOptions, perMillion, removeWal, type ScenarioContext } from './scenario-context.js';
-import { createServer } from 'node:net';
+import { freePort } from '../free-port.js';
 
-/**
- * S3: one FIX session streaming TradeCaptureReports (at most `window` unacknowledged), each acked
- * (AR) only after its WAL commit; a consumer confirms each reached Kafka. Same figures as S1/S2.
- */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function runFixScenario(ctx: ScenarioContext, o: { reports: number; window: number }): Promise<MeasuredFigures> {
   const { env, topic, walPath } = gatewayEnv(ctx, 'S3');

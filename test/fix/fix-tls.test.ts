@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
@@ -12,11 +11,10 @@ import { freePort } from '../support/fault-kit.js';
 import { FixTestClient } from '../support/fix-client.js';
 import { scrape, valueOf } from '../support/scrape.js';
 import { fixEnv } from '../support/fix-gateway.js';
-import { makeCa, makeCert, servedFiles, type CertFiles } from '../support/test-pki.js';
+import { serialOf, makeCa, makeCert, servedFiles, type CertFiles } from '../support/test-pki.js';
 
 const REPORTS = 300;
 const QFJ = fileURLToPath(new URL('./quickfixj/', import.meta.url));
-const serialOf = (file: string) => new X509Certificate(readFileSync(file)).serialNumber;
 
 /** The serial of the certificate a TLS client trusting `ca` is served on `port`; rejects when the handshake fails. */
 function servedSerial(port: number, ca: string): Promise<string> {

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ConsumedRecord } from './consumer.js';
 import { realBroker } from './real-broker.js';
@@ -17,14 +16,7 @@ export function faultGatewayEnv(port: number, walDir: string, topic: string): Re
   };
 }
 
-/** A free loopback port, so a restarted gateway listens where the senders already send. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort } from '../../bench/free-port.js';
 
 export interface Counts {
   sent: number;

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** PEM files of one certificate and its key. */
@@ -7,6 +8,9 @@ export interface CertFiles {
   cert: string;
   key: string;
 }
+
+/** The serial number (hex) of the certificate in a PEM file: which of two certificates a listener serves. */
+export const serialOf = (file: string): string => new X509Certificate(readFileSync(file)).serialNumber;
 
 const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 

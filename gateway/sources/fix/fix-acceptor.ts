@@ -101,7 +101,8 @@ export class FixAcceptor {
   health(): ComponentHealth {
     const sessions = [...this.settings.keys()].map((key) => {
       const c = this.live.get(key);
-      const seqs = c?.session?.seqNums ?? this.store.load(key);
+      // Read only: health is polled often, and needs no row written.
+      const seqs = c?.session?.seqNums ?? this.store.peek(key);
       return { session: key, state: c?.session?.status ?? 'disconnected', ...seqs, ...(c?.session ? { heartBtIntS: c.session.heartBtIntS } : {}) };
     });
     const tls = this.tls ? { tls: { certificateDaysLeft: this.tls.daysLeft(), clientCertificates: this.tls.mutual ? 'required' : 'none', refusedHandshakes: this.refusedHandshakes } } : {};

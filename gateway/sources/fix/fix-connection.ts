@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ERROR_CODES, GatewayError } from '../../errors.js';
 import type { Sender } from '../../auth/sender-registry.js';
 import type { Ingest } from '../../pipeline/ingest.js';
-import { decodeFields, type FixMessage } from './codec/fix-message.js';
+import { decodeFields, fieldValue, type FixMessage } from './codec/fix-message.js';
 import { FixParser } from './codec/fix-parser.js';
 import { planBatch } from './fix-application.js';
 import type { MappingConfig } from './mapping/trade-mapping.js';
@@ -108,7 +108,7 @@ export class FixConnection {
 
   /** The first message names the session; unknown CompIDs, addresses or a live session: closed without a reply. */
   private bind(m: FixMessage): boolean {
-    const get = (tag: number) => m.fields.find((f) => f.tag === tag)?.value ?? '';
+    const get = (tag: number) => fieldValue(m, tag) ?? '';
     const r = this.deps.resolve(get(56), get(49), this.address);
     if ('refused' in r) {
       this.deps.log.warn({ peer: this.address, senderCompId: get(49), targetCompId: get(56) }, `FIX connection refused: ${r.refused}`);

@@ -45,6 +45,11 @@ export class SessionStore {
     return this.stmt.load.get(key) as SeqNums;
   }
 
+  /** The persisted sequence numbers of `key`, read only (1 and 1 while it has no row): for health. */
+  peek(key: string): SeqNums {
+    return (this.stmt.load.get(key) as SeqNums | undefined) ?? { nextSenderSeq: 1, nextTargetSeq: 1 };
+  }
+
   /** Stored outbound messages of `key` with seq in `from..to`, in seq order. */
   outbound(key: string, from: number, to: number): StoredOutbound[] {
     return this.stmt.outbound.all(key, from, to) as StoredOutbound[];
