@@ -10,7 +10,8 @@
 export const KEYS = 1000;
 
 const LEI = '5493001KJTIIGC8Y1R12';
-const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+/** The W3C trace context every bench event carries. */
+export const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 export function benchEvent(runId: string, i: number, occurredAt: string): string {
   const key = benchKey(i);

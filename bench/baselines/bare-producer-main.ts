@@ -3,7 +3,7 @@ import Kafka from 'node-rdkafka';
 import { EmbeddedBus } from '../../gateway/sinks/kafka/embedded-bus.js';
 import { KafkaConfigSchema, producerConfig } from '../../gateway/sinks/kafka/kafka-config.js';
 import { summariseStatistics, type LibrdkafkaStatistics } from '../../gateway/sinks/kafka/producer-statistics.js';
-import { benchEvent, benchKey } from '../bench-events.js';
+import { benchEvent, benchKey, TRACEPARENT } from '../bench-events.js';
 import { answerOnce } from '../child-entry.js';
 
 export interface BareProducerRequest {
@@ -20,7 +20,9 @@ export interface BareProducerRequest {
 /**
  * L2, in a process of its own: a bare node-rdkafka producer with the gateway's producer settings
  * (idempotent, acks=all, same linger, batch and compression), sending the gateway's records (same
- * value bytes, key and headers) as fast as librdkafka's queue takes them; timed to the last report.
+ * value bytes, key and the same eight headers, with a numeric opaque per record and a Map of the
+ * records awaiting their report, as the gateway's producer keeps) as fast as librdkafka's queue takes
+ * them; timed to the last report.
  */
 answerOnce<BareProducerRequest, { eventsPerSec: number; cpuSecondsPerMillion: number }>(async (req) => {
   let bus: EmbeddedBus | undefined;
@@ -39,26 +41,34 @@ answerOnce<BareProducerRequest, { eventsPerSec: number; cpuSecondsPerMillion: nu
   });
   await new Promise<void>((resolve, reject) => producer.connect({ timeout: 10_000 }, (err) => (err ? reject(err) : resolve())));
   producer.setPollInterval(5);
-  let reported = 0;
+  // Like the gateway: a numeric opaque per record and a Map of the records awaiting their report.
+  const awaiting = new Map<number, number>();
+  let sent = 0;
   let failed: Kafka.LibrdKafkaError | undefined;
   let done: () => void = () => {};
   const finished = new Promise<void>((r) => (done = r));
-  producer.on('delivery-report', (err) => {
+  producer.on('delivery-report', (err, report) => {
     if (err) failed ??= err;
-    if (++reported === req.records) done();
+    awaiting.delete(report.opaque as number);
+    if (awaiting.size === 0 && sent === req.records) done();
   });
   const at = new Date().toISOString();
   const values = Array.from({ length: Math.min(req.records, 10_000) }, (_, i) => Buffer.from(benchEvent('l2', i, at)));
+  const receivedAt = new Date().toISOString();
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  for (let i = 0; i < req.records; ) {
+  while (sent < req.records) {
+    const i = sent;
+    // The headers the gateway's encoder gives a bench event (record-encoder.ts): same names, same values' sizes.
     const headers: Array<Record<string, string>> = [
       { 'event-id': `l2-${i}` }, { 'event-type': 'TradeConfirmed' }, { 'event-version': '1' },
-      { 'gateway-id': 'bench-l2' }, { 'gateway-seq': String(i + 1) },
+      { 'correlation-id': `l2-${i}` }, { traceparent: TRACEPARENT },
+      { 'gateway-id': 'bench-l2' }, { 'gateway-seq': String(i + 1) }, { 'received-at': receivedAt },
     ];
     try {
-      producer.produce(req.topic, null, values[i % values.length]!, benchKey(i), Date.now(), undefined, headers);
-      i++;
+      producer.produce(req.topic, null, values[i % values.length]!, benchKey(i), Date.now(), i + 1, headers);
+      awaiting.set(i + 1, i);
+      sent++;
     } catch (err) {
       if ((err as Kafka.LibrdKafkaError).code !== Kafka.CODES.ERRORS.ERR__QUEUE_FULL) throw err;
       await new Promise((r) => setTimeout(r, 1)); // librdkafka's queue is full: let reports drain it

@@ -1,98 +1,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { pino } from 'pino';
 import { tempDir } from '../../../bench/temp-dir.js';
-import { assertPerKeyOrder, consumeAll } from '../../../test/support/consumer.js';
-import { startMockBusProcess } from '../../../test/support/mock-bus-process.js';
 import { waitFor } from '../../../bench/wait-for.js';
-import { DeliveryLedger, DeliveryLedgerConfigSchema } from '../../wal/delivery-ledger.js';
+import { assertPerKeyOrder, consumeAll } from '../../../test/support/consumer.js';
+import { append, fillWal, forwarderFor } from '../../../test/support/forwarder-kit.js';
+import { startMockBusProcess } from '../../../test/support/mock-bus-process.js';
 import { Wal, WalConfigSchema } from '../../wal/wal.js';
 import { EmbeddedBus } from './embedded-bus.js';
-import { createEncoderPool } from './encoder-pool.js';
-import { Forwarder } from './forwarder.js';
-import { ForwarderConfigSchema } from './forwarder-config.js';
-import { KafkaConfigSchema, producerConfig } from './kafka-config.js';
-import { KafkaProducer } from './kafka-producer.js';
-import { PartitionTailReader } from './partition-tail.js';
-import { PoisonTriage } from './poison-triage.js';
-import { ReconcileConfigSchema, Reconciler } from './reconciler.js';
 
 // Fast unit tests on librdkafka's mock cluster; outages against a real broker are in test/.
-
-function capturedLog() {
-  const lines: Array<Record<string, unknown>> = [];
-  const log = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, cb) { lines.push(JSON.parse(String(chunk))); cb(); } }));
-  return { log, lines };
-}
-
-function fillWal(path: string, n: number): Wal {
-  const wal = new Wal(WalConfigSchema.parse({ path }));
-  append(wal, 1, n);
-  return wal;
-}
-
-function append(wal: Wal, from: number, to: number): void {
-  wal.appendBatch(Array.from({ length: to - from + 1 }, (_, i) => record(from + i)));
-}
-
-function record(seq: number) {
-  const i = seq - 1;
-  return {
-    eventId: `e${seq}`,
-    aggregateId: `K${i % 10}`,
-    topic: 'fw-test',
-    body: JSON.stringify({ eventId: `e${seq}`, type: 'TradeConfirmed', version: 1, aggregateId: `K${i % 10}`, payload: { n: Math.floor(i / 10) } }),
-  };
-}
-
-async function forwarderFor(
-  wal: Wal,
-  bootstrap: string,
-  overrides: Record<string, unknown>,
-  options: { producer?: Record<string, unknown>; beforeForwarding?: () => Promise<void> } = {},
-) {
-  const { log, lines } = capturedLog();
-  const { deliveryCommitIntervalMs = 50, ...forwarderConfig } = overrides;
-  const kafka = KafkaConfigSchema.parse({ producer: options.producer ?? {} });
-  const ledger = new DeliveryLedger(DeliveryLedgerConfigSchema.parse({ commitIntervalMs: deliveryCommitIntervalMs }), { wal, log });
-  const producer = new KafkaProducer(producerConfig(kafka, bootstrap, 'fw'), { log, bus: { kind: 'embedded', bootstrap } });
-  const pool = createEncoderPool({ threads: 1 }, { gatewayId: 'fw' });
-  const batches: number[][] = [];
-  const encoder = {
-    encode: (events: Parameters<typeof pool.encode>[0]) => {
-      batches.push(events.map((e) => e.seq));
-      return pool.encode(events);
-    },
-    close: () => pool.close(),
-  };
-  const tail = new PartitionTailReader(ReconcileConfigSchema.parse({ timeoutMs: 10_000 }), { bootstrap, gatewayId: 'fw', clientConfig: {}, timeIndex: false });
-  const reconciler = new Reconciler({ wal, ledger, tail, log });
-  let forwarder: Forwarder | undefined;
-  const triage = new PoisonTriage({}, { wal, ledger, producer, gatewayId: 'fw', log, onChange: () => forwarder?.notifyAppended() });
-  const crashes: Error[] = [];
-  forwarder = new Forwarder(ForwarderConfigSchema.parse(forwarderConfig), {
-    wal, ledger, producer, encoder, reconciler, triage, log, onCrash: (err) => crashes.push(err),
-  });
-  const f = forwarder;
-  ledger.start();
-  producer.start();
-  await waitFor('the producer to connect', () => producer.ready);
-  await options.beforeForwarding?.();
-  f.start();
-  let stopping: Promise<void> | undefined;
-  const stop = () =>
-    (stopping ??= (async () => {
-      await f.stop(Date.now() + 5000);
-      await encoder.close();
-      await producer.stop(Date.now());
-      await ledger.stop(Date.now() + 1000);
-      assert.deepEqual(crashes, [], 'the loop never crashed');
-    })());
-  const health = () => f.health() as { breaker: { state: string; opened: number; halfOpened: number; closed: number }; retries: number; readBacks: number; recoveredByReadBack: number; outcomes: Record<string, number> };
-  return { forwarder: f, ledger, producer, batches, lines, deadLetters: wal.deadLetters, health, reconciler, stop };
-}
 
 describe('forwarder', () => {
   it('reads the WAL in seq order in bounded batches, through the worker pool, and records delivery', async () => {

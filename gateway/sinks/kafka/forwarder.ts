@@ -12,6 +12,7 @@ import type { Delivery, KafkaProducer, RecordReporter } from './kafka-producer.j
 import type { PoisonTriage } from './poison-triage.js';
 import type { Reconciler } from './reconciler.js';
 import type { EncodedBatch } from './record-encoder.js';
+import { HandOver } from './hand-over.js';
 import { RetryBackoff } from './retry-backoff.js';
 
 export interface ForwarderDeps {
@@ -43,7 +44,7 @@ const IDLE_POLL_MS = 1000;
  */
 export class Forwarder {
   readonly name = 'forwarder';
-  private readonly breaker: CircuitBreaker<[EncodedBatch], void>;
+  private readonly breaker: CircuitBreaker<[HandOver], void>;
   private readonly wake = new Notifier();
   private readonly backoff: RetryBackoff;
   private readonly reporter: RecordReporter;
@@ -71,7 +72,7 @@ export class Forwarder {
       delivered: (d) => this.delivered(d),
       refused: (seq, err, local) => this.refused(seq, err, local),
     };
-    this.breaker = new CircuitBreaker((batch: EncodedBatch) => deps.producer.send(batch, this.reporter), {
+    this.breaker = new CircuitBreaker((handOver: HandOver) => deps.producer.send(handOver.take(), this.reporter), {
       timeout: config.breaker.timeoutMs,
       resetTimeout: config.breaker.resetTimeoutMs,
       errorThresholdPercentage: config.breaker.errorThresholdPercentage,
@@ -150,7 +151,7 @@ export class Forwarder {
   }
 
   private async run(): Promise<void> {
-    const { wal, producer, encoder, ledger, triage, log } = this.deps;
+    const { producer, ledger, triage, log } = this.deps;
     while (!this.stopping) {
       if (this.rewind) {
         if (producer.outstanding > 0) {
@@ -184,52 +185,57 @@ export class Forwarder {
         await this.wake.wait(IDLE_POLL_MS);
         continue;
       }
-      const rows = wal.readAfter(this.readPos, Math.min(this.config.batchSize, room));
-      if (rows.length === 0) {
-        await this.wake.wait(IDLE_POLL_MS);
-        continue;
-      }
-      // After a rewind, rows confirmed meanwhile are skipped rather than sent twice.
-      let todo = rows.filter((r) => !ledger.isFinished(r.seq));
-      const suspect = todo.findIndex((r) => triage.isSuspect(r.seq));
-      if (suspect === 0) {
-        // Alone, so its batch-mates cannot be what the broker refuses. Wait until nothing is in flight.
-        if (producer.outstanding > 0) {
-          await this.wake.wait(IDLE_POLL_MS);
-          continue;
-        }
-        todo = todo.slice(0, 1);
-        triage.isolate(todo[0]!.seq);
-      } else if (suspect > 0) {
-        todo = todo.slice(0, suspect);
-      }
-      this.readPos = todo.length > 0 ? todo[todo.length - 1]!.seq : rows[rows.length - 1]!.seq;
-      if (todo.length === 0) continue;
-      const batch = await encoder.encode(todo);
-      // A failure reported while encoding means this batch would overtake a failed record.
-      if (this.rewind || this.stopping) {
-        this.rewind = true;
-        triage.endIsolation();
-        continue;
-      }
-      this.breaker.fire(batch).then(
-        () => {
-          this.backoff.reset();
-          if (!this.rewind) this.lastErrorText = undefined; // health shows only a current problem
-        },
-        (err: Error) => {
-          // Open breaker: the batch was never handed over. Timeout: it may still be delivered.
-          // Either way reading restarts at the cursor once nothing is in flight.
-          this.lastErrorText ??= err.message;
-          if (producer.outstanding === 0) triage.endIsolation();
-          this.rewind = true;
-          this.wake.notify();
-        },
-      );
-      // Let I/O in between batches: refilling a 20,000-record window otherwise ran as one
-      // synchronous stretch (the inline encode resolves as a microtask), holding requests ~300 ms.
+      const next = await this.forwardBatch(Math.min(this.config.batchSize, room));
+      if (next === 'idle') await this.wake.wait(IDLE_POLL_MS);
+      if (next !== 'sent') continue;
+      // Let I/O in between batches: the inline encode resolves as a microtask (refills held requests ~300 ms).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /**
+   * Reads, encodes and hands over the next batch of at most `limit` rows. A frame of its own: locals
+   * of `run()` live while it waits for room, long enough for the GC to promote a whole batch.
+   */
+  private async forwardBatch(limit: number): Promise<'sent' | 'again' | 'idle'> {
+    const { wal, producer, encoder, ledger, triage } = this.deps;
+    const rows = wal.readAfter(this.readPos, limit);
+    if (rows.length === 0) return 'idle';
+    // After a rewind, rows confirmed meanwhile are skipped rather than sent twice.
+    let todo = rows.filter((r) => !ledger.isFinished(r.seq));
+    const suspect = todo.findIndex((r) => triage.isSuspect(r.seq));
+    if (suspect === 0) {
+      // Alone, so its batch-mates cannot be what the broker refuses. Wait until nothing is in flight.
+      if (producer.outstanding > 0) return 'idle';
+      todo = todo.slice(0, 1);
+      triage.isolate(todo[0]!.seq);
+    } else if (suspect > 0) {
+      todo = todo.slice(0, suspect);
+    }
+    this.readPos = todo.length > 0 ? todo[todo.length - 1]!.seq : rows[rows.length - 1]!.seq;
+    if (todo.length === 0) return 'again';
+    const batch = await encoder.encode(todo);
+    // A failure reported while encoding means this batch would overtake a failed record.
+    if (this.rewind || this.stopping) {
+      this.rewind = true;
+      triage.endIsolation();
+      return 'again';
+    }
+    this.breaker.fire(new HandOver(batch)).then(
+      () => {
+        this.backoff.reset();
+        if (!this.rewind) this.lastErrorText = undefined; // health shows only a current problem
+      },
+      (err: Error) => {
+        // Open breaker: the batch was never handed over. Timeout: it may still be delivered.
+        // Either way reading restarts at the cursor once nothing is in flight.
+        this.lastErrorText ??= err.message;
+        if (producer.outstanding === 0) triage.endIsolation();
+        this.rewind = true;
+        this.wake.notify();
+      },
+    );
+    return 'sent';
   }
 
   /** Room in the in-flight window at which the loop reads the next batch. */
@@ -288,7 +294,6 @@ export class Forwarder {
   }
 
   private async sleepUnlessStopping(ms: number): Promise<void> {
-    const until = Date.now() + ms;
-    while (!this.stopping && Date.now() < until) await this.wake.wait(until - Date.now());
+    for (const until = Date.now() + ms; !this.stopping && Date.now() < until; ) await this.wake.wait(until - Date.now());
   }
 }

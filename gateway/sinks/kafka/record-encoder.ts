@@ -1,4 +1,5 @@
 import type { StoredEvent } from '../../wal/stored-event.js';
+import { envelopeHead } from './envelope-head.js';
 
 /** One Kafka record, without its value bytes (those travel packed in `EncodedBatch.values`). */
 export interface RecordMeta {
@@ -38,7 +39,7 @@ export function encodeRecords(events: readonly StoredEvent[], gatewayId: string)
   for (let i = 0; i < events.length; i++) {
     const e = events[i]!;
     at += values.write(e.body, at);
-    const env = headerFields(e.body);
+    const env = envelopeHead(e.body);
     const headers: Array<Record<string, string>> = [
       { 'event-id': e.eventId },
       { 'event-type': env.type },
@@ -57,25 +58,6 @@ export function encodeRecords(events: readonly StoredEvent[], gatewayId: string)
     records[i] = { seq: e.seq, topic: e.topic, key: e.aggregateId, timestamp: e.receivedAt, headers };
   }
   return { records, values: new Uint8Array(values.buffer, 0, total), ends };
-}
-
-interface HeaderFields {
-  type: string;
-  version: number;
-  correlationId?: string;
-  traceparent?: string;
-}
-
-const PAYLOAD_KEY = ',"payload":';
-
-/**
- * The envelope fields the headers carry, without parsing the payload (most of the bytes): the
- * canonical JSON puts `payload` last, and `,"payload":` cannot occur inside an earlier string
- * (a quote in a JSON string is always escaped), so its first occurrence ends the header fields.
- */
-function headerFields(body: string): HeaderFields {
-  const at = body.indexOf(PAYLOAD_KEY);
-  return JSON.parse(at < 0 ? body : `${body.slice(0, at)}}`) as HeaderFields;
 }
 
 /** The value bytes of record `i`, as a Buffer view (no copy). */
