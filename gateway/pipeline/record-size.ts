@@ -10,8 +10,9 @@ const BATCH_OVERHEAD = 61;
 const RECORD_OVERHEAD = 36;
 const PER_HEADER = 10;
 /** The headers the forwarder adds (sinks/kafka/record-encoder.ts), with the longest values it can give them. */
-const HEADER_NAMES = ['event-id', 'event-type', 'event-version', 'correlation-id', 'traceparent', 'gateway-id', 'gateway-seq', 'sender'];
-const FIXED_HEADER_BYTES = HEADER_NAMES.reduce((n, name) => n + name.length + PER_HEADER, 0) + 10 /* version */ + 64 /* gateway id */ + 20 /* seq */ + 64 /* sender name */;
+const HEADER_NAMES = ['event-id', 'event-type', 'event-version', 'correlation-id', 'traceparent', 'gateway-id', 'gateway-seq', 'received-at', 'sender'];
+const FIXED_HEADER_BYTES =
+  HEADER_NAMES.reduce((n, name) => n + name.length + PER_HEADER, 0) + 10 /* version */ + 64 /* gateway id */ + 20 /* seq */ + 24 /* received-at, ISO 8601 with ms */ + 64 /* sender name */;
 
 /**
  * Pure: an upper bound, in bytes, of the Kafka record that will carry this event (value = `body`,

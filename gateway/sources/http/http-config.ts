@@ -27,6 +27,11 @@ export const HttpConfigSchema = z.strictObject({
   /** Bodies over this size (characters of the decoded body: bytes for ASCII) are validated on the large-request thread. */
   largeRequestBytes: z.number().int().positive().default(256 * 1024),
   /**
+   * The large-request thread starts with the first large body and ends after this long (ms) without
+   * one: an idle thread's V8 heap costs ~30 MB of RSS, and bulk requests can wait for a thread to start.
+   */
+  largeRequestThreadIdleMs: z.number().int().positive().default(30_000),
+  /**
    * Per lane, body characters (bytes for ASCII) of the requests waiting for or on an intake thread,
    * at most: a request that would pass it is answered 503 `intake_busy` with `Retry-After: 1`,
    * unless its lane holds nothing (a request alone larger is taken).

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, it } from 'node:test';
 import { pino } from 'pino';
+import { waitFor } from '../../../bench/wait-for.js';
 import { SAMPLE_UTI, samplePayload } from '../../catalogue/sample-events.js';
 import { hasCode } from '../../errors.js';
 import { BulkheadsConfigSchema } from '../../pipeline/bulkheads.js';
@@ -18,8 +19,8 @@ const settings = {
   maxRecordBytes: 1_000_000,
 };
 const log = pino({ level: 'silent' });
-const threads = new RequestPool({ workerThreads: 2, largeRequestBytes: 4096, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
-const inline = new RequestPool({ workerThreads: 0, largeRequestBytes: 4096, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
+const threads = new RequestPool({ workerThreads: 2, largeRequestBytes: 4096, largeRequestThreadIdleMs: 30_000, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
+const inline = new RequestPool({ workerThreads: 0, largeRequestBytes: 4096, largeRequestThreadIdleMs: 30_000, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
 after(() => Promise.all([threads.stop(Date.now() + 5000), inline.stop(Date.now() + 5000)]));
 
 // Both trace ids given, so enrichment adds nothing and the two preparations can be compared whole.
@@ -66,17 +67,17 @@ it('a request refused whole comes back as its GatewayError with code and path, f
   await assert.rejects(threads.prepare({ body: '\n\n', format: 'ndjson' }), (err) => hasCode(err, 'empty_batch'));
 });
 
-it('start() runs the catalogue samples through every lane and the inline path before the listener opens', async () => {
+it('start() runs the catalogue samples through the small-request lane and the inline path before the listener opens', async () => {
   await threads.start();
   await inline.start();
-  // 2,000 samples through each of the two lanes; the inline path takes them in requests of at most 100 (maxEvents).
-  assert.equal(threads.health().warmedUpEvents, 4_000);
+  // 2,000 samples through the small-request lane (the large one starts with its first request); the inline path takes them in requests of at most 100 (maxEvents).
+  assert.equal(threads.health().warmedUpEvents, 2_000);
   assert.equal(inline.health().warmedUpEvents, 2_000);
   assert.deepEqual(threads.health().requests, { small: 0, large: 0 });
 });
 
 it('a lane holding http.maxQueuedBodyBytes answers 503 intake_busy with Retry-After; a lone request larger than the bound is taken', async () => {
-  const pool = new RequestPool({ workerThreads: 1, largeRequestBytes: 1 << 20, maxQueuedBodyBytes: 1_000 }, { settings, log });
+  const pool = new RequestPool({ workerThreads: 1, largeRequestBytes: 1 << 20, largeRequestThreadIdleMs: 30_000, maxQueuedBodyBytes: 1_000 }, { settings, log });
   try {
     const body = JSON.stringify(event('q-1'));
     assert.ok(body.length > 500 && body.length < 1_000, `a body of ${body.length} characters`);
@@ -89,6 +90,22 @@ it('a lane holding http.maxQueuedBodyBytes answers 503 intake_busy with Retry-Af
     assert.ok(big.length > 1_000);
     assert.equal((await pool.prepare({ body: big, format: 'json' })).records.length, 2);
     assert.deepEqual(pool.health().queuedBodyBytes, { small: 0, large: 0 });
+  } finally {
+    await pool.stop(Date.now() + 5000);
+  }
+});
+
+it('starts the large-request thread with the first large body and ends it once idle (http.largeRequestThreadIdleMs)', async () => {
+  const pool = new RequestPool({ workerThreads: 2, largeRequestBytes: 4096, largeRequestThreadIdleMs: 300, maxQueuedBodyBytes: 64 << 20 }, { settings, log });
+  const running = () => pool.health().threadsRunning;
+  try {
+    await pool.start();
+    assert.equal(running(), 1, 'only the small-request thread before any large body');
+    const large = JSON.stringify(Array.from({ length: 8 }, (_, i) => event(`lz-${i}`)));
+    assert.ok(large.length > 4096);
+    assert.equal((await pool.prepare({ body: large, format: 'json' })).records.length, 8);
+    assert.equal(running(), 2, 'the large-request thread started for it');
+    await waitFor('the idle large-request thread to end', () => running() === 1, { timeoutMs: 10_000 });
   } finally {
     await pool.stop(Date.now() + 5000);
   }

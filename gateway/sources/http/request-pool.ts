@@ -24,6 +24,7 @@ const WARM_UP_EVENTS = 2_000;
 /** The large-request thread's nice value (Linux): it gets the CPU after the event loop and the small requests' thread. */
 const LARGE_LANE_NICE = 19;
 
+
 /**
  * Where HTTP requests are parsed, validated, enriched and routed: on worker threads (piscina), so
  * the event loop keeps only I/O, the WAL commit and forwarding. Two lanes: bodies over
@@ -48,7 +49,7 @@ export class RequestPool {
   readonly stop: (deadline: number) => Promise<StopOutcome>;
 
   constructor(
-    private readonly config: Pick<HttpConfig, 'workerThreads' | 'largeRequestBytes' | 'maxQueuedBodyBytes'>,
+    private readonly config: Pick<HttpConfig, 'workerThreads' | 'largeRequestBytes' | 'largeRequestThreadIdleMs' | 'maxQueuedBodyBytes'>,
     deps: { settings: PrepareSettings; log: Logger },
   ) {
     this.settings = deps.settings;
@@ -56,11 +57,12 @@ export class RequestPool {
     if (threads === 0) this.inline = requestPreparer(deps.settings);
     else {
       // A 4 MB young generation per thread (V8's default is up to 16 MB a semi-space): ~20-60 MB less peak RSS, same S1 rate.
-      const lane = (n: number, nice?: number) =>
-        new Piscina<PrepareTask[], PrepareResult[]>({ filename: workerFile('prepare-request'), minThreads: n, maxThreads: n, idleTimeout: Number.POSITIVE_INFINITY, workerData: { ...deps.settings, nice }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-      // One thread: both lanes share it. More: one for large requests, the rest for small ones.
-      this.lanes.small = lane(threads === 1 ? 1 : threads - 1);
-      this.lanes.large = threads === 1 ? this.lanes.small : lane(1, LARGE_LANE_NICE);
+      const lane = (min: number, max: number, idleTimeout: number, nice?: number) =>
+        new Piscina<PrepareTask[], PrepareResult[]>({ filename: workerFile('prepare-request'), minThreads: min, maxThreads: max, idleTimeout, workerData: { ...deps.settings, nice }, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+      // One thread: both lanes share it. More: one for large requests, the rest for small ones. The
+      // large-request thread starts when needed: an idle V8 heap is ~30 MB of RSS (bench/README.md).
+      this.lanes.small = lane(Math.max(1, threads - 1), Math.max(1, threads - 1), Number.POSITIVE_INFINITY);
+      this.lanes.large = threads === 1 ? this.lanes.small : lane(0, 1, config.largeRequestThreadIdleMs, LARGE_LANE_NICE);
       // A thread that fails outside a task (piscina replaces it): logged, never an uncaught exception.
       for (const pool of new Set(Object.values(this.lanes))) pool.on('error', (err: unknown) => deps.log.error({ err }, 'an intake thread failed'));
     }
@@ -68,16 +70,16 @@ export class RequestPool {
   }
 
   /**
-   * Runs about WARM_UP_EVENTS sample events through each lane (and the inline path) before the
-   * listener opens, so the first senders do not pay for cold validators. Resolves once done; what
-   * the configured limits refuse of the samples only warms less.
+   * Runs about WARM_UP_EVENTS sample events through the small-request lane's thread (or the inline
+   * path) before the listener opens, so the first senders do not pay for cold validators. Resolves
+   * once done; what the configured limits refuse of the samples only warms less.
    */
   async start(): Promise<void> {
     const perTask = Math.min(WARM_UP_EVENTS, this.settings.limits.maxEvents);
     const tasks = Array.from({ length: Math.ceil(WARM_UP_EVENTS / perTask) }, (): PrepareTask => ({ body: warmUpBody(perTask), format: 'json' }));
     const results = this.inline
       ? await Promise.all(tasks.map((t) => this.inline!.prepareYielding(t, Date.now(), randomTraceIds)))
-      : (await Promise.all([...new Set(Object.values(this.lanes))].map((pool) => pool.run(tasks)))).flat();
+      : await this.lanes.small!.run(tasks);
     for (const r of results) if (r.ok) this.warmedUpEvents += r.prepared.records.length;
   }
 
