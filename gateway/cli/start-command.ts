@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { capHeapGrowth } from '../lifecycle/heap-growth.js';
 import { ProcessSupervisor } from '../lifecycle/process-supervisor.js';
 import { createLogger } from '../log.js';
 import { startGateway } from '../main.js';
@@ -12,6 +13,7 @@ export function registerStart(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default: config/edge-gateway.yaml when present, else the embedded defaults)')
     .action(async (o: { config?: string }) => {
       const config = checkConfig(o.config);
+      capHeapGrowth(); // before the worker threads start: peak RSS (bench/README.md)
       const log = createLogger(config.log, { gatewayId: config.gatewayId });
       // Signals and crashes end the process one way: the drain, then an exit code (0 only for a clean stop).
       const supervisor = new ProcessSupervisor({ deadlineMs: config.shutdown.deadlineMs, log }).install();
