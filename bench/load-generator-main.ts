@@ -1,7 +1,7 @@
 import { Pool } from 'undici';
 import { requestBody } from './bench-events.js';
 import { answerOnce } from './child-entry.js';
-import type { LoadPlan, LoadResult } from './load-plan.js';
+import { STEADY_AFTER_MS, type LoadPlan, type LoadResult } from './load-plan.js';
 import { Samples } from './percentiles.js';
 
 /** The load generator process: undici, many keep-alive connections, optional HTTP pipelining. */
@@ -14,6 +14,8 @@ answerOnce<LoadPlan, LoadResult>(async (plan) => {
     bodyTimeout: 120_000,
   });
   const latencies = new Samples();
+  const steady = new Samples();
+  let steadyFrom = Number.POSITIVE_INFINITY; // set by the open loop
   const result: LoadResult = {
     requests: 0,
     ackedEvents: 0,
@@ -31,6 +33,7 @@ answerOnce<LoadPlan, LoadResult>(async (plan) => {
       if (res.statusCode === 202) {
         result.ackedEvents += plan.eventsPerRequest;
         latencies.push(performance.now() - since);
+        if (since >= steadyFrom) steady.push(performance.now() - since);
       } else {
         result.failedRequests++;
         result.firstFailure ??= `${res.statusCode} ${text.slice(0, 300)}`;
@@ -57,6 +60,7 @@ answerOnce<LoadPlan, LoadResult>(async (plan) => {
     const interval = 1000 / requestsPerSec;
     const total = Math.floor((durationMs / 1000) * requestsPerSec);
     const t0 = performance.now();
+    steadyFrom = t0 + STEADY_AFTER_MS;
     const inFlight = new Set<Promise<void>>();
     let sent = 0;
     while (sent < total) {
@@ -72,5 +76,6 @@ answerOnce<LoadPlan, LoadResult>(async (plan) => {
   }
   await pool.close();
   result.ackLatencyMs = latencies.percentiles();
+  if (plan.load.kind === 'open') result.steadyAckLatencyMs = steady.percentiles();
   return result;
 });

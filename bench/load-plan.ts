@@ -27,4 +27,9 @@ export interface LoadResult {
   startedAt: number;
   endedAt: number;
   ackLatencyMs: Percentiles;
+  /** Open loop only: the requests due from STEADY_AFTER_MS on (the start-up's first second left out). */
+  steadyAckLatencyMs?: Percentiles;
 }
+
+/** Where an open loop's steady part begins, ms after its first request was due. */
+export const STEADY_AFTER_MS = 1000;

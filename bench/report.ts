@@ -23,6 +23,10 @@ export interface MeasuredFigures {
   offeredEventsPerSec?: number;
   /** S5: L3's bare server under the same fixed load: the latency floor of client, HTTP and machine. */
   bareHttpAckLatencyMs?: Percentiles;
+  /** S5: ack latency of the requests due after the first second (load-plan.ts STEADY_AFTER_MS): the start-up left out. */
+  steadyAckLatencyMs?: Percentiles;
+  /** S5: the bare server's, over the same part of its run. */
+  bareHttpSteadyAckLatencyMs?: Percentiles;
   /** The box's 1-minute load average when the scenario started. */
   loadAvg?: number;
   /** S4: restart to last delivery report. */
@@ -92,6 +96,9 @@ export function formatTable(r: BenchResult): string {
   lines.push(...skipped);
   const s5 = r.scenarios.S5;
   if (s5?.bareHttpAckLatencyMs) lines.push(`S5 latency floor (L3's bare server at the same load): ack ${lat(s5.bareHttpAckLatencyMs)} ms`);
+  if (s5?.steadyAckLatencyMs && s5.bareHttpSteadyAckLatencyMs) {
+    lines.push(`S5 after its first second: ack ${lat(s5.steadyAckLatencyMs)} ms; the bare server's: ${lat(s5.bareHttpSteadyAckLatencyMs)} ms`);
+  }
   const notes = Object.entries(r.scenarios).flatMap(([id, s]) => (s && 'note' in s && s.note ? [`${id}: ${s.note}`] : []));
   if (notes.length) lines.push('', ...notes);
   lines.push('', LEGEND, '', verdict(r));

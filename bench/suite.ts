@@ -117,7 +117,7 @@ export async function runSuite(config: BenchConfig, deps: { log: (line: string) 
       const floor = await step('L3 at S5\'s fixed load', () =>
         bareHttpBaseline({ connections: http.singleConnections, pipelining: 1, load: { kind: 'open', requestsPerSec: rate, durationMs: sizes.s5DurationMs } }),
       );
-      result.scenarios.S5 = { ...ratio(s, 'L3'), bareHttpAckLatencyMs: floor.ackLatencyMs };
+      result.scenarios.S5 = { ...ratio(s, 'L3'), bareHttpAckLatencyMs: floor.ackLatencyMs, ...(floor.steadyAckLatencyMs ? { bareHttpSteadyAckLatencyMs: floor.steadyAckLatencyMs } : {}) };
     }
   }
   if (has('L2')) {

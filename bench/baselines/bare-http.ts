@@ -43,7 +43,7 @@ export async function bareHttpBaseline(options: { connections: number; pipelinin
       connections: options.connections, pipelining: options.pipelining, load: options.load,
     });
     const requestsPerSec = Math.round(load.requests / ((load.endedAt - load.startedAt) / 1000));
-    return { requestsPerSec, eventsPerSec: requestsPerSec, ackLatencyMs: load.ackLatencyMs };
+    return { requestsPerSec, eventsPerSec: requestsPerSec, ackLatencyMs: load.ackLatencyMs, steadyAckLatencyMs: load.steadyAckLatencyMs };
   } finally {
     await server.stop();
   }

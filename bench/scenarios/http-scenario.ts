@@ -44,6 +44,7 @@ export async function runHttpScenario(ctx: ScenarioContext, s: HttpScenario): Pr
     return {
       eventsPerSec: Math.round(load.ackedEvents / ((end - load.startedAt) / 1000)),
       ackLatencyMs: load.ackLatencyMs,
+      ...(load.steadyAckLatencyMs ? { steadyAckLatencyMs: load.steadyAckLatencyMs } : {}),
       e2eLatencyMs: { p50: e2e.p50, p99: e2e.p99 },
       peakRssMb: after.peakRssMb,
       cpuSecondsPerMillion: perMillion(before.cpuSeconds, after.cpuSeconds, load.ackedEvents),
