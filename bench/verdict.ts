@@ -6,7 +6,13 @@ const SCENARIOS = ['S1', 'S2', 'S3', 'S4', 'S5'] as const;
 
 /** Issue 12's targets (bench/README.md "Targets"), checked against one run's figures. */
 const TARGETS: readonly Check[] = [
-  { name: 'S1 >= 0.6 x min(L1, L2)', check: (r) => r.scenarios.S1?.ratio ?? null, met: (v) => v >= 0.6, show: (v) => `${v.toFixed(2)}` },
+  {
+    name: 'S1 >= 0.6 x min(L1, L2)',
+    // Only with both baselines in the run: suite.ts then gives S1's ratio against the lower one.
+    check: (r) => (r.baselines?.L1 && r.baselines.L2 ? (r.scenarios.S1?.ratio ?? null) : null),
+    met: (v) => v >= 0.6,
+    show: (v) => `${v.toFixed(2)}`,
+  },
   { name: 'S1 e2e p99 < 1 s', check: (r) => r.scenarios.S1?.e2eLatencyMs.p99 ?? null, met: (v) => v < 1000, show: (v) => `${v.toFixed(0)} ms` },
   { name: 'S2 >= 0.5 x L3', check: (r) => r.scenarios.S2?.ratio ?? null, met: (v) => v >= 0.5, show: (v) => `${v.toFixed(2)} x L3` },
   { name: 'S4 >= 0.8 x L2', check: (r) => r.scenarios.S4?.ratio ?? null, met: (v) => v >= 0.8, show: (v) => `${v.toFixed(2)} x L2` },

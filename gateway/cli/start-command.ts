@@ -13,7 +13,7 @@ export function registerStart(program: Command): void {
     .option('-c, --config <file>', 'configuration file (default: config/edge-gateway.yaml when present, else the embedded defaults)')
     .action(async (o: { config?: string }) => {
       const config = checkConfig(o.config);
-      capHeapGrowth(); // before the worker threads start: peak RSS (bench/README.md)
+      capHeapGrowth(); // heap growth factor 2, before the worker threads start: peak RSS (bench/README.md)
       const log = createLogger(config.log, { gatewayId: config.gatewayId });
       // Signals and crashes end the process one way: the drain, then an exit code (0 only for a clean stop).
       const supervisor = new ProcessSupervisor({ deadlineMs: config.shutdown.deadlineMs, log }).install();

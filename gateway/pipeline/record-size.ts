@@ -11,12 +11,20 @@ const RECORD_OVERHEAD = 36;
 const PER_HEADER = 10;
 /** The headers the forwarder adds (sinks/kafka/record-encoder.ts), with the longest values it can give them. */
 const HEADER_NAMES = ['event-id', 'event-type', 'event-version', 'correlation-id', 'traceparent', 'gateway-id', 'gateway-seq', 'received-at', 'sender'];
+/** A replay id: `replay-` and a UUID (admin/replay-routes.ts). */
+const REPLAY_ID = 43;
+/**
+ * What a replayed copy adds: `replay` (the replay id), `replay-of-seq`, `original-correlation-id`
+ * (the event's correlation id, counted once already) and the replay id as its `correlation-id`.
+ */
+const REPLAY_HEADER_BYTES = 'replay'.length + PER_HEADER + REPLAY_ID + 'replay-of-seq'.length + PER_HEADER + 20 + 'original-correlation-id'.length + PER_HEADER + REPLAY_ID;
 const FIXED_HEADER_BYTES =
-  HEADER_NAMES.reduce((n, name) => n + name.length + PER_HEADER, 0) + 10 /* version */ + 64 /* gateway id */ + 20 /* seq */ + 24 /* received-at, ISO 8601 with ms */ + 64 /* sender name */;
+  HEADER_NAMES.reduce((n, name) => n + name.length + PER_HEADER, 0) + 10 /* version */ + 64 /* gateway id */ + 20 /* seq */ + 24 /* received-at, ISO 8601 with ms */ + 64 /* sender name */ + REPLAY_HEADER_BYTES;
 
 /**
- * Pure: an upper bound, in bytes, of the Kafka record that will carry this event (value = `body`,
- * key = aggregateId, the forwarder's headers), to compare with the producer's `message.max.bytes`.
+ * Pure: an upper bound, in bytes, of the Kafka record that will carry this event or a replayed copy
+ * of it (value = `body`, key = aggregateId, the forwarder's headers), to compare with the
+ * producer's `message.max.bytes`.
  */
 export function recordBytesAtMost(e: Envelope, body: string): number {
   return (

@@ -11,7 +11,6 @@ import { codeName, codeOf, type DeliveryStatus, type Disposition } from './kafka
 import type { Delivery, KafkaProducer, RecordReporter } from './kafka-producer.js';
 import type { PoisonTriage } from './poison-triage.js';
 import type { Reconciler } from './reconciler.js';
-import type { EncodedBatch } from './record-encoder.js';
 import { HandOver } from './hand-over.js';
 import { RetryBackoff } from './retry-backoff.js';
 

@@ -173,29 +173,27 @@ export class KafkaProducer {
    */
   send(batch: EncodedBatch, reporter: RecordReporter): Promise<void> {
     let settle: (err?: Error) => void = () => {};
-    const settled = new Promise<void>((resolve, reject) => {
-      settle = (err) => (err ? reject(err) : resolve());
-    });
+    const settled = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
     const state: BatchState = { reporter, remaining: batch.records.length, error: undefined, settle };
-    if (state.remaining === 0) settle();
-    else this.produceAll(batch, state);
+    try {
+      if (state.remaining === 0) settle();
+      else this.produceAll(batch, state);
+    } catch (err) {
+      settle(err as Error); // the caller's promise, not a throw past it
+    }
     return settled;
   }
 
-  /**
-   * Outside the promise's executor on purpose: a closure there kept `batch` (records, headers and,
-   * through sliced strings, the WAL rows) alive until its last delivery report (bench/README.md).
-   */
+  /** Outside the promise's executor: a closure there kept `batch` and its rows alive until its last report (bench/README.md). */
   private produceAll(batch: EncodedBatch, state: BatchState): void {
     for (let i = 0; i < batch.records.length; i++) {
       const r = batch.records[i]!;
+      this.awaiting.set(r.seq, state); // before produce(): its report must find the batch
       try {
         this.producer.produce(r.topic, null, valueOf(batch, i), r.key, r.timestamp, r.seq, r.headers);
-        this.awaiting.set(r.seq, state);
       } catch (e) {
         const err = e as Kafka.LibrdKafkaError;
         this.checkFatal(err);
-        this.awaiting.set(r.seq, state);
         // A record librdkafka can never take (too large, bad topic) fails alone; the rest go on.
         if (dispositionOf(codeOf(err), true) === 'poison') {
           this.onReport(err, { opaque: r.seq } as Kafka.DeliveryReport, true);

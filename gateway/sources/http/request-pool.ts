@@ -19,11 +19,10 @@ interface Waiting {
 
 /** Body characters one hand-over carries at most (about 1 MiB): larger turns are split. */
 const MAX_BATCH_CHARS = 1 << 20;
-/** Sample events each lane validates before the listener opens (see start). */
+/** Sample events the small-request lane (or the inline path) validates before the listener opens (see start). */
 const WARM_UP_EVENTS = 2_000;
 /** The large-request thread's nice value (Linux): it gets the CPU after the event loop and the small requests' thread. */
 const LARGE_LANE_NICE = 19;
-
 
 /**
  * Where HTTP requests are parsed, validated, enriched and routed: on worker threads (piscina), so
@@ -138,14 +137,14 @@ export class RequestPool {
   health(): ComponentHealth {
     return {
       workerThreads: this.config.workerThreads,
-      // Threads running now (piscina replaces one that died).
+      // Threads running now (piscina replaces one that died); the large-request thread only while it has work or for http.largeRequestThreadIdleMs after.
       threadsRunning: [...new Set(Object.values(this.lanes))].reduce((n, p) => n + p.threads.length, 0),
       // Requests being prepared or waiting for a thread, per lane.
       requests: { ...this.running },
       queuedBodyBytes: { ...this.queuedChars },
       busyRefusals: this.busyRefusals,
       preparedRequests: this.prepared,
-      // Catalogue samples validated at start-up, over all lanes (see start).
+      // Catalogue samples validated at start-up on the small-request lane (see start).
       warmedUpEvents: this.warmedUpEvents,
     };
   }
