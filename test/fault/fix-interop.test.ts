@@ -8,7 +8,7 @@ import { GatewayProcess } from '../../bench/gateway-process.js';
 import { tempDir } from '../../bench/temp-dir.js';
 import { consumeAll } from '../support/consumer.js';
 import { faultGatewayEnv, freePort } from '../support/fault-kit.js';
-import { fixEnv } from '../support/fix-gateway.js';
+import { fixEnv, fixHealth } from '../support/fix-gateway.js';
 import { realBroker } from '../support/real-broker.js';
 
 const REPORTS = 10_000;
@@ -46,6 +46,10 @@ it(`QuickFIX/J initiator, ${REPORTS} TradeCaptureReports, gateway SIGKILLed ${KI
       const target = ((k + 1) * REPORTS) / (KILLS + 2);
       await gateway.waitFor(`${target} ARs before kill ${k + 1}`, () => acks().length >= target, {
         timeoutMs: 180_000, everyMs: 20, failFast: () => (initiatorExit !== undefined ? new Error(`initiator exited ${initiatorExit}: ${err}`) : undefined),
+      }).catch(async (e: Error) => {
+        // What a stalled session looked like from both ends, for whoever reads the failure.
+        const fix = await fixHealth(gateway).catch((f: Error) => f.message);
+        throw new Error(`${e.message}; ARs so far ${acks().length}; FIX health ${JSON.stringify(fix)}; initiator stdout ${out.slice(-1000)} stderr ${err.slice(-3000)}; gateway log ${JSON.stringify(gateway.logs.slice(-40))}`);
       });
       assert.equal((await gateway.kill('SIGKILL')).signal, 'SIGKILL');
       tallyLogs(gateway);
