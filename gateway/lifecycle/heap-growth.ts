@@ -12,8 +12,12 @@ export const HEAP_GROWING_PERCENT = 100;
  * 222-228 MB for ~6 % more CPU per event. Returns false, changing nothing, when the operator set
  * the flag (a node argument or NODE_OPTIONS).
  */
-export function capHeapGrowth(execArgv: readonly string[] = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): boolean {
+export function capHeapGrowth(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions = process.env.NODE_OPTIONS ?? '',
+  setFlags: (flags: string) => void = setFlagsFromString,
+): boolean {
   if ([...execArgv, nodeOptions].some((a) => /--heap[-_]growing[-_]percent\b/.test(a))) return false;
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  setFlags(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return true;
 }
